@@ -1,1 +1,54 @@
-//! placeholder
+//! The AI telemetry runtime: typed AI spans with near-zero overhead, task-local context across
+//! `.await` and `tokio::spawn`, W3C propagation, sampling, processors (redaction, truncation),
+//! and exporters that each get their own bounded queue and worker.
+//!
+//! This crate is the facade: it re-exports the data types of `telemetry-types` (and, with the
+//! default `macros` feature, the instrumentation macros), so an application depends on it alone.
+//!
+//! ```
+//! use telemetry_core::{Telemetry, FutureExt, current_span, attrs::{AgentRun, LlmGeneration, Usage}};
+//! use telemetry_core::testing::InMemoryExporter;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let spans = InMemoryExporter::new();
+//! let telemetry = Telemetry::builder("support-bot").exporter(spans.clone()).build()?;
+//!
+//! let run = telemetry.trace("support", AgentRun::named("support-agent")).session_id("s-42").start();
+//! async {
+//!     let llm = telemetry.span("chat gpt-4o", LlmGeneration::new("gpt-4o", "openai")).start();
+//!     llm.record_usage(Usage::new(1200, 80));
+//!     llm.end_with_output("Refunds take 5 days.");
+//! }
+//! .in_span(&run)
+//! .await;
+//! run.end();
+//! telemetry.shutdown().await?;
+//!
+//! let chat = spans.span("chat gpt-4o").unwrap();
+//! assert_eq!(chat.parent_span_id, run_id(&spans));
+//! assert_eq!(chat.trace.session_id.as_deref(), Some("s-42"));
+//! # fn run_id(s: &InMemoryExporter) -> Option<telemetry_core::SpanId> { s.span("support").map(|r| r.span_id) }
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+//! ```
+
+mod context;
+mod dispatch;
+mod exporter;
+pub mod processors;
+pub mod propagation;
+mod registry;
+mod sampling;
+mod span;
+mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod traces;
+
+pub use context::{Context, FutureExt, WithContext, current_span, spawn};
+pub use dispatch::ExporterStats;
+pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
+pub use registry::{Registry, Selector, resolve_telemetry};
+pub use span::{Span, SpanBuilder, SpanRef};
+pub use telemetry::{AiTelemetry, BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
+
+pub use telemetry_types::*;

@@ -1,0 +1,360 @@
+//! Hands events to exporters: one bounded queue and one worker thread per exporter.
+//!
+//! The producer side (span end) does a `try_send` and two relaxed counter updates: no lock
+//! and no syscall. The worker polls its queue on a short interval and is woken early only when
+//! the queue passes a high-water mark, so a busy application never pays for a wake-up per
+//! span. Flush and shutdown travel on a separate control channel; the worker drains the queue
+//! after receiving them, so every event accepted before the call is handled before it returns.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TrySendError};
+use futures::FutureExt;
+use parking_lot::Mutex;
+use telemetry_types::{EventKind, TelemetryEvent};
+use tokio::sync::{Notify, mpsc, oneshot};
+
+use crate::exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
+
+/// Largest batch handed to one `export_batch` call.
+const MAX_BATCH: usize = 4096;
+/// How often an idle worker looks at its queue.
+const POLL_INTERVAL: Duration = Duration::from_millis(5);
+
+/// Counters of one exporter, readable through [`crate::Telemetry::stats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExporterStats {
+    /// Exporter name.
+    pub name: String,
+    /// Events accepted into the exporter's queue.
+    pub accepted: u64,
+    /// Events dropped because the queue was full or the exporter was shut down.
+    pub dropped: u64,
+    /// Events the exporter handled without error.
+    pub exported: u64,
+    /// Events in batches the exporter returned an error for (or panicked on).
+    pub failed: u64,
+    /// Times the exporter panicked.
+    pub panics: u64,
+    /// Events waiting in the queue now.
+    pub queued: u64,
+    /// Whether the exporter currently receives events (see [`crate::Telemetry::set_exporter_enabled`]).
+    pub enabled: bool,
+}
+
+#[derive(Default)]
+struct Counters {
+    accepted: AtomicU64,
+    dropped: AtomicU64,
+    exported: AtomicU64,
+    failed: AtomicU64,
+    panics: AtomicU64,
+}
+
+enum Control {
+    Flush(oneshot::Sender<Result<(), String>>),
+    Shutdown(oneshot::Sender<Result<(), String>>),
+}
+
+/// The core's side of one exporter.
+pub(crate) struct ExporterSlot {
+    name: Arc<str>,
+    capabilities: ExporterCapabilities,
+    tx: Sender<TelemetryEvent>,
+    control: mpsc::UnboundedSender<Control>,
+    wake: Arc<Notify>,
+    high_water: usize,
+    counters: Arc<Counters>,
+    enabled: AtomicBool,
+    closed: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl ExporterSlot {
+    /// Starts the worker thread of `exporter`.
+    pub(crate) fn start(exporter: Arc<dyn TelemetryExporter>) -> std::io::Result<Self> {
+        let name: Arc<str> = exporter.name().into();
+        let capabilities = exporter.capabilities();
+        let capacity = capabilities.queue_capacity.max(1);
+        let (tx, rx) = crossbeam_channel::bounded(capacity);
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let wake = Arc::new(Notify::new());
+        let counters = Arc::new(Counters::default());
+        let worker = Worker {
+            exporter,
+            rx,
+            control: control_rx,
+            wake: wake.clone(),
+            counters: counters.clone(),
+            last_error_log: None,
+        };
+        let thread = std::thread::Builder::new()
+            .name(format!("telemetry-export-{name}"))
+            .spawn(move || worker.run())?;
+        Ok(ExporterSlot {
+            name,
+            capabilities,
+            tx,
+            control,
+            wake,
+            high_water: (capacity / 8).max(1),
+            counters,
+            enabled: AtomicBool::new(true),
+            closed: AtomicBool::new(false),
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn capabilities(&self) -> ExporterCapabilities {
+        self.capabilities
+    }
+
+    /// Whether this exporter wants events of `kind` now.
+    #[inline]
+    pub(crate) fn wants(&self, kind: EventKind) -> bool {
+        self.capabilities.events.contains(kind) && self.enabled.load(Relaxed)
+    }
+
+    pub(crate) fn set_enabled(&self, enabled: bool) {
+        self.enabled.store(enabled, Relaxed);
+    }
+
+    /// Queues `event` without waiting; a full queue drops it and counts the drop.
+    #[inline]
+    pub(crate) fn offer(&self, event: TelemetryEvent) {
+        match self.tx.try_send(event) {
+            Ok(()) => {
+                self.counters.accepted.fetch_add(1, Relaxed);
+                if self.tx.len() >= self.high_water {
+                    self.wake.notify_one();
+                }
+            }
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                let dropped = self.counters.dropped.fetch_add(1, Relaxed);
+                if dropped.is_power_of_two() {
+                    tracing::warn!(exporter = %self.name, dropped = dropped + 1, "exporter queue full; dropping events");
+                }
+            }
+        }
+    }
+
+    /// Waits until every event accepted before the call was handled and the exporter flushed.
+    pub(crate) async fn flush(&self) -> Result<(), ExportError> {
+        self.call(Control::Flush).await
+    }
+
+    /// Flushes, shuts the exporter down and stops its worker.
+    pub(crate) async fn shutdown(&self) -> Result<(), ExportError> {
+        if self.closed.swap(true, Relaxed) {
+            return Ok(());
+        }
+        let result = self.call(Control::Shutdown).await;
+        // The worker has answered and returns right after; detach it instead of blocking here.
+        drop(self.thread.lock().take());
+        result
+    }
+
+    /// Like [`flush`](Self::flush), for code outside any async runtime.
+    pub(crate) fn flush_blocking(&self, timeout: Duration) -> Result<(), ExportError> {
+        let (tx, rx) = oneshot::channel();
+        if self.control.send(Control::Flush(tx)).is_err() {
+            return Err(ExportError::Shutdown(self.name.to_string()));
+        }
+        let deadline = Instant::now() + timeout;
+        let mut rx = rx;
+        loop {
+            match rx.try_recv() {
+                Ok(result) => return self.map(result),
+                Err(oneshot::error::TryRecvError::Closed) => {
+                    return Err(ExportError::Shutdown(self.name.to_string()));
+                }
+                Err(oneshot::error::TryRecvError::Empty) if Instant::now() >= deadline => {
+                    return Err(ExportError::Timeout(self.name.to_string()));
+                }
+                Err(oneshot::error::TryRecvError::Empty) => {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+        }
+    }
+
+    async fn call(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<(), String>>) -> Control,
+    ) -> Result<(), ExportError> {
+        let (tx, rx) = oneshot::channel();
+        if self.control.send(make(tx)).is_err() {
+            return Err(ExportError::Shutdown(self.name.to_string()));
+        }
+        match rx.await {
+            Ok(result) => self.map(result),
+            Err(_) => Err(ExportError::Shutdown(self.name.to_string())),
+        }
+    }
+
+    fn map(&self, result: Result<(), String>) -> Result<(), ExportError> {
+        result.map_err(|message| ExportError::Delivery {
+            exporter: self.name.to_string(),
+            message,
+        })
+    }
+
+    pub(crate) fn stats(&self) -> ExporterStats {
+        let c = &self.counters;
+        ExporterStats {
+            name: self.name.to_string(),
+            accepted: c.accepted.load(Relaxed),
+            dropped: c.dropped.load(Relaxed),
+            exported: c.exported.load(Relaxed),
+            failed: c.failed.load(Relaxed),
+            panics: c.panics.load(Relaxed),
+            queued: self.tx.len() as u64,
+            enabled: self.enabled.load(Relaxed),
+        }
+    }
+}
+
+struct Worker {
+    exporter: Arc<dyn TelemetryExporter>,
+    rx: Receiver<TelemetryEvent>,
+    control: mpsc::UnboundedReceiver<Control>,
+    wake: Arc<Notify>,
+    counters: Arc<Counters>,
+    last_error_log: Option<Instant>,
+}
+
+impl Worker {
+    fn run(mut self) {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                tracing::error!(exporter = self.exporter.name(), error = %e, "cannot start exporter runtime");
+                return;
+            }
+        };
+        runtime.block_on(async move {
+            loop {
+                if self.drain_once().await {
+                    continue;
+                }
+                tokio::select! {
+                    message = self.control.recv() => match message {
+                        Some(Control::Flush(done)) => {
+                            let result = self.flush().await;
+                            let _ = done.send(result);
+                        }
+                        Some(Control::Shutdown(done)) => {
+                            let result = self.shut_down().await;
+                            let _ = done.send(result);
+                            return;
+                        }
+                        None => {
+                            let _ = self.shut_down().await;
+                            return;
+                        }
+                    },
+                    () = self.wake.notified() => {}
+                    () = tokio::time::sleep(POLL_INTERVAL) => {}
+                }
+            }
+        });
+    }
+
+    /// Exports one batch if any event is queued; returns whether it did.
+    async fn drain_once(&mut self) -> bool {
+        let batch: Vec<TelemetryEvent> = self.rx.try_iter().take(MAX_BATCH).collect();
+        if batch.is_empty() {
+            return false;
+        }
+        self.export(batch).await;
+        true
+    }
+
+    async fn drain_all(&mut self) {
+        while self.drain_once().await {}
+    }
+
+    async fn export(&mut self, batch: Vec<TelemetryEvent>) {
+        let count = batch.len() as u64;
+        let outcome = AssertUnwindSafe(self.exporter.export_batch(batch))
+            .catch_unwind()
+            .await;
+        match outcome {
+            Ok(Ok(())) => {
+                self.counters.exported.fetch_add(count, Relaxed);
+            }
+            Ok(Err(error)) => {
+                self.counters.failed.fetch_add(count, Relaxed);
+                self.log_error(&error.to_string());
+            }
+            Err(panic) => {
+                self.counters.failed.fetch_add(count, Relaxed);
+                self.counters.panics.fetch_add(1, Relaxed);
+                self.log_error(&format!("exporter panicked: {}", panic_message(&panic)));
+            }
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), String> {
+        self.drain_all().await;
+        self.guarded(|e| e.flush()).await
+    }
+
+    async fn shut_down(&mut self) -> Result<(), String> {
+        self.drain_all().await;
+        self.guarded(|e| e.shutdown()).await
+    }
+
+    /// Runs a flush or shutdown call with panics caught.
+    async fn guarded<'a, F>(
+        &'a self,
+        call: impl FnOnce(&'a dyn TelemetryExporter) -> F,
+    ) -> Result<(), String>
+    where
+        F: std::future::Future<Output = Result<(), ExportError>> + 'a,
+    {
+        match AssertUnwindSafe(call(&*self.exporter)).catch_unwind().await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(panic) => {
+                self.counters.panics.fetch_add(1, Relaxed);
+                Err(format!("exporter panicked: {}", panic_message(&panic)))
+            }
+        }
+    }
+
+    /// Logs at most one error a second per exporter.
+    fn log_error(&mut self, message: &str) {
+        let now = Instant::now();
+        if self
+            .last_error_log
+            .is_none_or(|last| now.duration_since(last) >= Duration::from_secs(1))
+        {
+            self.last_error_log = Some(now);
+            tracing::warn!(
+                exporter = self.exporter.name(),
+                error = message,
+                "export failed"
+            );
+        }
+    }
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_owned())
+}

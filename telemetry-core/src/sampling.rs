@@ -1,0 +1,87 @@
+//! Sampling: decided once per trace at its root, refined per span type, changeable at run time.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use telemetry_types::{SamplingContext, SamplingStrategy, SpanId, SpanType, ratio_sampled};
+
+/// The sampler's state, swapped as a whole when changed at run time.
+#[derive(Clone)]
+struct SamplerState {
+    strategy: SamplingStrategy,
+    /// Fraction of spans of each type kept inside sampled traces (1.0 = all).
+    type_ratios: [f64; 12],
+    /// Span types switched off entirely.
+    type_enabled: [bool; 12],
+}
+
+/// The sampler of one telemetry instance.
+pub(crate) struct Sampler {
+    state: ArcSwap<SamplerState>,
+}
+
+impl Sampler {
+    pub(crate) fn new(strategy: SamplingStrategy) -> Self {
+        Sampler {
+            state: ArcSwap::from_pointee(SamplerState {
+                strategy,
+                type_ratios: [1.0; 12],
+                type_enabled: [true; 12],
+            }),
+        }
+    }
+
+    /// Decides for a trace root.
+    #[inline]
+    pub(crate) fn sample_root(&self, context: &SamplingContext<'_>, span_id: SpanId) -> bool {
+        let state = self.state.load();
+        state.type_enabled[context.span_type.index()]
+            && state.strategy.should_sample(context)
+            && Self::refine(&state, context.span_type, span_id)
+    }
+
+    /// Decides for a span inside a sampled trace (the per-span-type refinement).
+    #[inline]
+    pub(crate) fn sample_child(&self, span_type: SpanType, span_id: SpanId) -> bool {
+        let state = self.state.load();
+        state.type_enabled[span_type.index()] && Self::refine(&state, span_type, span_id)
+    }
+
+    #[inline]
+    fn refine(state: &SamplerState, span_type: SpanType, span_id: SpanId) -> bool {
+        let ratio = state.type_ratios[span_type.index()];
+        // A span id is 8 random bytes; widen it so the trace-id ratio rule applies.
+        ratio >= 1.0 || ratio_sampled_span(span_id, ratio)
+    }
+
+    fn update(&self, f: impl Fn(&mut SamplerState)) {
+        self.state.rcu(|current| {
+            let mut next = SamplerState::clone(current);
+            f(&mut next);
+            Arc::new(next)
+        });
+    }
+
+    pub(crate) fn set_strategy(&self, strategy: SamplingStrategy) {
+        self.update(|s| s.strategy = strategy.clone());
+    }
+
+    pub(crate) fn strategy(&self) -> SamplingStrategy {
+        self.state.load().strategy.clone()
+    }
+
+    pub(crate) fn set_type_ratio(&self, span_type: SpanType, ratio: f64) {
+        self.update(|s| s.type_ratios[span_type.index()] = ratio.clamp(0.0, 1.0));
+    }
+
+    pub(crate) fn set_type_enabled(&self, span_type: SpanType, enabled: bool) {
+        self.update(|s| s.type_enabled[span_type.index()] = enabled);
+    }
+}
+
+fn ratio_sampled_span(span_id: SpanId, ratio: f64) -> bool {
+    match telemetry_types::TraceId::from_bytes((span_id.to_int() as u128).to_be_bytes()) {
+        Some(id) => ratio_sampled(id, ratio),
+        None => false,
+    }
+}
