@@ -1,0 +1,61 @@
+//! Langfuse (SDK v3+, OpenTelemetry based): `langfuse.observation.*` and `langfuse.trace.*`.
+//! Usage and cost details are read in `usage.rs`.
+
+use serde_json::{Map, Value};
+use telemetry_types::{SpanError, Str, Timestamp};
+
+use crate::otel::from_otlp::bag::Bag;
+use crate::otel::from_otlp::typed::fill_str;
+use crate::otel::semconv::langfuse as lf;
+use crate::otel::value;
+
+/// `langfuse.observation.model.name` → model.
+pub(crate) fn model(bag: &mut Bag, slot: &mut Option<Str>) {
+    fill_str(bag, slot, lf::MODEL_NAME);
+}
+
+/// `langfuse.observation.input` / `output` (JSON text or plain text).
+pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
+    let key = if output { lf::OUTPUT } else { lf::INPUT };
+    bag.take(key).map(|v| value::as_json_lenient(value::wrap(v)))
+}
+
+/// Milliseconds from `start` to `langfuse.observation.completion_start_time`.
+pub(crate) fn time_to_first_token_ms(bag: &mut Bag, start: Timestamp) -> Option<f64> {
+    bag.take_as(lf::COMPLETION_START_TIME, |v| {
+        let text = value::as_string(v)?;
+        let at: Timestamp = serde_json::from_value(Value::String(text)).ok()?;
+        Some(at.duration_since(start).as_secs_f64() * 1000.0)
+    })
+}
+
+/// `langfuse.observation.level` `ERROR` with its `status_message` → an error.
+pub(crate) fn level_error(bag: &mut Bag) -> Option<SpanError> {
+    bag.take_as(lf::LEVEL, |v| value::as_string(v).filter(|l| l == lf::LEVEL_ERROR))?;
+    let message = bag.take_as(lf::STATUS_MESSAGE, value::as_string).unwrap_or_default();
+    Some(SpanError::new(lf::ERROR_KIND, message))
+}
+
+/// `langfuse.trace.metadata.*` (or one JSON object) → trace context.
+pub(crate) fn trace_metadata(bag: &mut Bag, into: &mut Map<String, Value>) {
+    metadata(bag, lf::TRACE_METADATA, into);
+}
+
+/// `langfuse.observation.metadata.*` (or one JSON object) → span metadata.
+pub(crate) fn observation_metadata(bag: &mut Bag, into: &mut Map<String, Value>) {
+    metadata(bag, lf::OBSERVATION_METADATA, into);
+}
+
+fn metadata(bag: &mut Bag, key: &str, into: &mut Map<String, Value>) {
+    if let Some(Value::Object(map)) = bag.peek(key).and_then(value::as_string).map(value::parse_json_text) {
+        bag.remove(key);
+        into.extend(map);
+    }
+    let prefix = format!("{key}.");
+    if bag.has_prefix(&prefix) {
+        for (k, v) in bag.take_prefix(&prefix) {
+            let v = v.map_or(Value::Null, |v| value::as_json_lenient(value::wrap(v)));
+            into.insert(k, v);
+        }
+    }
+}
