@@ -1,0 +1,135 @@
+//! The errors of the store.
+
+use sea_orm::DbErr;
+
+/// A result whose error is the store's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL is malformed or names an unsupported database.
+    #[error("invalid database URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL, with any password removed.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database could not be reached or opened.
+    #[error("cannot reach database {url:?}: {source}")]
+    Unreachable {
+        /// The URL, with any password removed.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: DbErr,
+    },
+    /// The database has migrations applied that this code does not know: it was migrated by a
+    /// newer release. Upgrade this program instead of writing to that database.
+    #[error(
+        "the database schema is newer than this code: unknown migration(s) {unknown:?} are applied \
+         (this code knows up to {latest_known:?}); upgrade the program"
+    )]
+    SchemaTooNew {
+        /// Applied migrations this code does not know.
+        unknown: Vec<String>,
+        /// The newest migration this code knows.
+        latest_known: String,
+    },
+    /// A project that does not exist was named.
+    #[error("project {0} does not exist")]
+    ProjectNotFound(i64),
+    /// A pagination cursor that this store did not hand out.
+    #[error("invalid pagination cursor {0:?}")]
+    InvalidCursor(String),
+    /// An argument outside its allowed range (a quantile above 1, a zero bucket width, …).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A price table that cannot be read.
+    #[error("invalid price table: {0}")]
+    PriceTable(String),
+    /// A stored JSON document that cannot be decoded.
+    #[error("corrupt stored {what}: {source}")]
+    Corrupt {
+        /// What was being decoded.
+        what: &'static str,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A stored id that is not a valid W3C id.
+    #[error("corrupt stored id {0:?}")]
+    CorruptId(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl Error {
+    /// Whether retrying the same operation later may succeed (the connection was lost, the pool
+    /// was exhausted, the database was busy). A storage exporter retries these with backoff.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Unreachable { .. } => true,
+            Error::Database(err) => db_err_is_transient(err),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a driver error is worth retrying.
+fn db_err_is_transient(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(_) | DbErr::Query(_) => {
+            let text = err.to_string().to_ascii_lowercase();
+            [
+                "database is locked",
+                "busy",
+                "connection",
+                "broken pipe",
+                "terminating",
+                "timed out",
+                "deadlock",
+                "could not serialize",
+                "pool",
+                "io error",
+                "closed",
+            ]
+            .iter()
+            .any(|needle| text.contains(needle))
+        }
+        _ => false,
+    }
+}
+
+/// Removes the password from a URL for error messages.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

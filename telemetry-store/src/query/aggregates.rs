@@ -1,0 +1,378 @@
+//! Aggregates over spans and traces, computed in the database: tokens and cost by model,
+//! latency quantiles, counts and error rates, optionally in time buckets.
+
+use sea_orm::QueryResult;
+use serde::{Deserialize, Serialize};
+use telemetry_types::{SpanType, Timestamp};
+
+use super::Aggregate;
+use super::sql::{Sql, bucket_expr};
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::projects::ProjectId;
+use crate::store::Backend;
+use crate::time::timestamp;
+
+/// Tokens and cost of one model in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelUsageRow {
+    /// Start of the bucket (`None` without buckets).
+    pub bucket: Option<Timestamp>,
+    /// Model.
+    pub model: String,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Spans calling it.
+    pub calls: i64,
+    /// Input tokens (including cached).
+    pub input_tokens: i64,
+    /// Output tokens (including reasoning).
+    pub output_tokens: i64,
+    /// Cache-read tokens.
+    pub cache_read_tokens: i64,
+    /// Cache-write tokens.
+    pub cache_write_tokens: i64,
+    /// Reasoning tokens.
+    pub reasoning_tokens: i64,
+    /// Total tokens.
+    pub total_tokens: i64,
+    /// Cost, USD.
+    pub cost: f64,
+}
+
+/// Latency quantiles of one span type (and name) in one bucket. Durations in nanoseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatencyRow {
+    /// Start of the bucket (`None` without buckets).
+    pub bucket: Option<Timestamp>,
+    /// Span type.
+    pub span_type: String,
+    /// Span name, when grouping by name.
+    pub name: Option<String>,
+    /// Ended spans counted.
+    pub count: i64,
+    /// `(q, value)` for each requested quantile, linearly interpolated (`percentile_cont`).
+    pub quantiles: Vec<(f64, f64)>,
+}
+
+/// What latency quantiles to compute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatencyQuery {
+    /// Time range and buckets.
+    pub over: Aggregate,
+    /// Quantiles in `[0, 1]`, e.g. `[0.5, 0.95, 0.99]`.
+    pub quantiles: Vec<f64>,
+    /// Group by span name as well as span type.
+    pub by_name: bool,
+    /// Only this span type.
+    pub span_type: Option<SpanType>,
+}
+
+impl LatencyQuery {
+    /// p50, p95 and p99 by span type and name over `over`.
+    pub fn p50_p95_p99(over: Aggregate) -> Self {
+        LatencyQuery {
+            over,
+            quantiles: vec![0.5, 0.95, 0.99],
+            by_name: true,
+            span_type: None,
+        }
+    }
+}
+
+/// Span counts and errors of one span type in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountRow {
+    /// Start of the bucket (`None` without buckets).
+    pub bucket: Option<Timestamp>,
+    /// Span type.
+    pub span_type: String,
+    /// Spans.
+    pub spans: i64,
+    /// Failed spans.
+    pub errors: i64,
+    /// `errors / spans`.
+    pub error_rate: f64,
+}
+
+/// Trace counts and errors in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceCountRow {
+    /// Start of the bucket (`None` without buckets).
+    pub bucket: Option<Timestamp>,
+    /// Traces.
+    pub traces: i64,
+    /// Traces with a failed span.
+    pub errors: i64,
+    /// `errors / traces`.
+    pub error_rate: f64,
+}
+
+/// Reads the optional bucket column.
+fn bucket_of(row: &QueryResult, has_bucket: bool) -> Result<Option<Timestamp>> {
+    if !has_bucket {
+        return Ok(None);
+    }
+    Ok(Some(timestamp(row.try_get::<i64>("", "bucket")?)))
+}
+
+/// `SELECT [bucket,] ` and the `GROUP BY` list for the given extra columns.
+fn select_groups(sql: &mut Sql, bucket: &Option<String>, columns: &[&str]) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    sql.push("SELECT ");
+    if let Some(expr) = bucket {
+        sql.push(&format!("{expr} AS bucket, "));
+        groups.push("bucket".into());
+    }
+    for col in columns {
+        sql.push(&format!("{col}, "));
+        groups.push((*col).to_owned());
+    }
+    groups.join(", ")
+}
+
+fn rate(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+impl Store {
+    /// Tokens and cost by model and provider (spans that name a model), per bucket.
+    pub async fn usage_by_model(
+        &self,
+        project: ProjectId,
+        over: &Aggregate,
+    ) -> Result<Vec<ModelUsageRow>> {
+        let mut sql = Sql::default();
+        let bucket = bucket_expr(&mut sql, "start_time", over.bucket_nanos()?);
+        let groups = select_groups(&mut sql, &bucket, &["model", "provider"]);
+        let sum = |col: &str| format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}, ");
+        sql.push("COUNT(*) AS calls, ");
+        for col in [
+            "input_tokens",
+            "output_tokens",
+            "cache_read_tokens",
+            "cache_write_tokens",
+            "reasoning_tokens",
+            "total_tokens",
+        ] {
+            sql.push(&sum(col));
+        }
+        sql.push("CAST(COALESCE(SUM(cost), 0) AS DOUBLE PRECISION) AS cost FROM spans WHERE project_id = ");
+        let p = sql.bind(project.0);
+        sql.push(&p).push(" AND model IS NOT NULL");
+        sql.time_range("start_time", &over.time);
+        sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ModelUsageRow {
+                    bucket: bucket_of(r, bucket.is_some())?,
+                    model: r.try_get("", "model")?,
+                    provider: r.try_get("", "provider")?,
+                    calls: r.try_get("", "calls")?,
+                    input_tokens: r.try_get("", "input_tokens")?,
+                    output_tokens: r.try_get("", "output_tokens")?,
+                    cache_read_tokens: r.try_get("", "cache_read_tokens")?,
+                    cache_write_tokens: r.try_get("", "cache_write_tokens")?,
+                    reasoning_tokens: r.try_get("", "reasoning_tokens")?,
+                    total_tokens: r.try_get("", "total_tokens")?,
+                    cost: r.try_get("", "cost")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Latency quantiles of ended spans by span type (and name), per bucket. PostgreSQL uses
+    /// `percentile_cont`; SQLite ranks the rows with window functions and interpolates the
+    /// same way, so both return the same values.
+    pub async fn latency_quantiles(
+        &self,
+        project: ProjectId,
+        query: &LatencyQuery,
+    ) -> Result<Vec<LatencyRow>> {
+        if query.quantiles.is_empty() || query.quantiles.len() > 32 {
+            return Err(Error::InvalidArgument("ask for 1 to 32 quantiles".into()));
+        }
+        if let Some(q) = query.quantiles.iter().find(|q| !(0.0..=1.0).contains(*q)) {
+            return Err(Error::InvalidArgument(format!(
+                "quantile {q} is outside [0, 1]"
+            )));
+        }
+        let mut sql = Sql::default();
+        let bucket = bucket_expr(&mut sql, "start_time", query.over.bucket_nanos()?);
+        let columns: &[&str] = if query.by_name {
+            &["span_type", "name"]
+        } else {
+            &["span_type"]
+        };
+        match self.backend {
+            Backend::Postgres => pg_latency(&mut sql, project, query, &bucket, columns),
+            Backend::Sqlite => sqlite_latency(&mut sql, project, query, &bucket, columns),
+        }
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                let quantiles = query
+                    .quantiles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| Ok((*q, r.try_get::<f64>("", &format!("q{i}"))?)))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(LatencyRow {
+                    bucket: bucket_of(r, bucket.is_some())?,
+                    span_type: r.try_get("", "span_type")?,
+                    name: if query.by_name {
+                        Some(r.try_get("", "name")?)
+                    } else {
+                        None
+                    },
+                    count: r.try_get("", "n")?,
+                    quantiles,
+                })
+            })
+            .collect()
+    }
+
+    /// Span counts, errors and error rate by span type, per bucket.
+    pub async fn span_counts(&self, project: ProjectId, over: &Aggregate) -> Result<Vec<CountRow>> {
+        let mut sql = Sql::default();
+        let bucket = bucket_expr(&mut sql, "start_time", over.bucket_nanos()?);
+        let groups = select_groups(&mut sql, &bucket, &["span_type"]);
+        sql.push(
+            "COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN is_error THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors \
+             FROM spans WHERE project_id = ",
+        );
+        let p = sql.bind(project.0);
+        sql.push(&p).time_range("start_time", &over.time);
+        sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                let (spans, errors): (i64, i64) = (r.try_get("", "n")?, r.try_get("", "errors")?);
+                Ok(CountRow {
+                    bucket: bucket_of(r, bucket.is_some())?,
+                    span_type: r.try_get("", "span_type")?,
+                    spans,
+                    errors,
+                    error_rate: rate(errors, spans),
+                })
+            })
+            .collect()
+    }
+
+    /// Trace counts, traces with errors and error rate, per bucket of start time.
+    pub async fn trace_counts(
+        &self,
+        project: ProjectId,
+        over: &Aggregate,
+    ) -> Result<Vec<TraceCountRow>> {
+        let mut sql = Sql::default();
+        let bucket = bucket_expr(&mut sql, "start_time", over.bucket_nanos()?);
+        let groups = select_groups(&mut sql, &bucket, &[]);
+        sql.push(
+            "COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN has_error THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors \
+             FROM traces WHERE project_id = ",
+        );
+        let p = sql.bind(project.0);
+        sql.push(&p).time_range("start_time", &over.time);
+        if !groups.is_empty() {
+            sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+        }
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                let (traces, errors): (i64, i64) = (r.try_get("", "n")?, r.try_get("", "errors")?);
+                Ok(TraceCountRow {
+                    bucket: bucket_of(r, bucket.is_some())?,
+                    traces,
+                    errors,
+                    error_rate: rate(errors, traces),
+                })
+            })
+            .filter(|row| !matches!(row, Ok(TraceCountRow { traces: 0, .. })))
+            .collect()
+    }
+}
+
+/// The `WHERE` of latency queries: the project's ended spans in range.
+fn latency_where(sql: &mut Sql, project: ProjectId, query: &LatencyQuery) {
+    let p = sql.bind(project.0);
+    sql.push(&format!(
+        " FROM spans WHERE project_id = {p} AND duration_ns IS NOT NULL"
+    ));
+    sql.time_range("start_time", &query.over.time);
+    if let Some(span_type) = query.span_type {
+        let t = sql.bind(span_type.as_str());
+        sql.push(&format!(" AND span_type = {t}"));
+    }
+}
+
+fn pg_latency(
+    sql: &mut Sql,
+    project: ProjectId,
+    query: &LatencyQuery,
+    bucket: &Option<String>,
+    columns: &[&str],
+) {
+    let groups = select_groups(sql, bucket, columns);
+    sql.push("COUNT(*) AS n");
+    for (i, q) in query.quantiles.iter().enumerate() {
+        let p = sql.bind(*q);
+        sql.push(&format!(
+            ", percentile_cont(CAST({p} AS DOUBLE PRECISION)) WITHIN GROUP (ORDER BY duration_ns) AS q{i}"
+        ));
+    }
+    latency_where(sql, project, query);
+    sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+}
+
+/// SQLite has no `percentile_cont`: rank each group's durations with window functions, pick
+/// the two ranks around `q·(n−1)` and interpolate between them.
+fn sqlite_latency(
+    sql: &mut Sql,
+    project: ProjectId,
+    query: &LatencyQuery,
+    bucket: &Option<String>,
+    columns: &[&str],
+) {
+    let mut partition: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+    sql.push("WITH base AS (SELECT ");
+    if let Some(expr) = bucket {
+        sql.push(&format!("{expr} AS bucket, "));
+        partition.insert(0, "bucket".into());
+    }
+    let groups = partition.join(", ");
+    sql.push(&format!("{}, duration_ns", columns.join(", ")));
+    latency_where(sql, project, query);
+    sql.push(&format!(
+        "), ranked AS (SELECT {groups}, duration_ns AS d, \
+         ROW_NUMBER() OVER (PARTITION BY {groups} ORDER BY duration_ns) - 1 AS rn, \
+         COUNT(*) OVER (PARTITION BY {groups}) AS n FROM base"
+    ));
+    sql.push("), picked AS (SELECT ");
+    sql.push(&format!("{groups}, MAX(n) AS n"));
+    let mut positions = Vec::new();
+    for (i, q) in query.quantiles.iter().enumerate() {
+        let p = sql.bind(*q);
+        let pos = format!("({p} * (n - 1))");
+        sql.push(&format!(
+            ", MAX(CASE WHEN rn = CAST({pos} AS INTEGER) THEN d END) AS lo{i}, \
+             MAX(CASE WHEN rn = CAST({pos} AS INTEGER) + 1 THEN d END) AS hi{i}"
+        ));
+        positions.push(p);
+    }
+    sql.push(&format!(
+        " FROM ranked GROUP BY {groups}) SELECT {groups}, n"
+    ));
+    for (i, p) in positions.iter().enumerate() {
+        let pos = format!("({p} * (n - 1))");
+        sql.push(&format!(
+            ", lo{i} + ({pos} - CAST({pos} AS INTEGER)) * (COALESCE(hi{i}, lo{i}) - lo{i}) AS q{i}"
+        ));
+    }
+    sql.push(&format!(" FROM picked ORDER BY {groups}"));
+}

@@ -1,0 +1,321 @@
+//! Eval analysis: scores over time, their distribution, averages per trace name and the
+//! traces behind low scores.
+
+use sea_orm::QueryResult;
+use serde::{Deserialize, Serialize};
+use telemetry_types::Timestamp;
+
+use super::sql::{Sql, bucket_expr};
+use super::{Aggregate, TimeRange};
+use crate::Store;
+use crate::error::{Error, Result};
+use crate::projects::ProjectId;
+use crate::store::Backend;
+use crate::time::timestamp;
+
+/// Scores of one name and evaluator in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreSeriesRow {
+    /// Start of the bucket (`None` without buckets).
+    pub bucket: Option<Timestamp>,
+    /// Score name.
+    pub name: String,
+    /// Evaluator.
+    pub evaluator: Option<String>,
+    /// Scores.
+    pub count: i64,
+    /// Mean of the numeric values.
+    pub avg: Option<f64>,
+    /// Smallest numeric value.
+    pub min: Option<f64>,
+    /// Largest numeric value.
+    pub max: Option<f64>,
+    /// Share of boolean scores that passed.
+    pub pass_rate: Option<f64>,
+}
+
+/// One bin of a histogram: `[lower, upper)`, the last bin closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistogramBin {
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// Values in the bin.
+    pub count: i64,
+}
+
+/// How the values of one score name are distributed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScoreDistribution {
+    /// Histogram of numeric values (empty when there are none).
+    pub histogram: Vec<HistogramBin>,
+    /// Count per categorical label, by label.
+    pub labels: Vec<(String, i64)>,
+    /// Boolean scores that passed.
+    pub passed: i64,
+    /// Boolean scores that failed.
+    pub failed: i64,
+}
+
+/// Average of a score per trace name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceNameScore {
+    /// Trace name (`None` for traces whose root has not arrived).
+    pub trace_name: Option<String>,
+    /// Numeric scores.
+    pub count: i64,
+    /// Their mean.
+    pub avg: f64,
+}
+
+/// A trace behind a low score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LowScore {
+    /// Score id.
+    pub score_id: i64,
+    /// The value.
+    pub value: f64,
+    /// Evaluator.
+    pub evaluator: Option<String>,
+    /// Comment or reason.
+    pub comment: Option<String>,
+    /// Trace judged.
+    pub trace_id: String,
+    /// Its name.
+    pub trace_name: Option<String>,
+    /// Its start.
+    pub trace_start: Option<Timestamp>,
+}
+
+fn opt_f64(row: &QueryResult, col: &str) -> Result<Option<f64>> {
+    Ok(row.try_get::<Option<f64>>("", col)?)
+}
+
+impl Store {
+    /// Scores by name and evaluator over time (`name` restricts to one score name).
+    pub async fn score_series(
+        &self,
+        project: ProjectId,
+        name: Option<&str>,
+        over: &Aggregate,
+    ) -> Result<Vec<ScoreSeriesRow>> {
+        let mut sql = Sql::default();
+        let bucket = bucket_expr(&mut sql, "created_at", over.bucket_nanos()?);
+        sql.push("SELECT ");
+        if let Some(expr) = &bucket {
+            sql.push(&format!("{expr} AS bucket, "));
+        }
+        sql.push(
+            "name, evaluator, COUNT(*) AS n, AVG(value) AS avg, MIN(value) AS min_v, MAX(value) AS max_v, \
+             CAST(AVG(CASE WHEN passed IS NULL THEN NULL WHEN passed THEN 1.0 ELSE 0.0 END) AS DOUBLE PRECISION) AS pass_rate \
+             FROM scores WHERE project_id = ",
+        );
+        let p = sql.bind(project.0);
+        sql.push(&p).time_range("created_at", &over.time);
+        if let Some(name) = name {
+            let n = sql.bind(name);
+            sql.push(&format!(" AND name = {n}"));
+        }
+        let groups = if bucket.is_some() {
+            "bucket, name, evaluator"
+        } else {
+            "name, evaluator"
+        };
+        sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ScoreSeriesRow {
+                    bucket: match bucket {
+                        Some(_) => Some(timestamp(r.try_get("", "bucket")?)),
+                        None => None,
+                    },
+                    name: r.try_get("", "name")?,
+                    evaluator: r.try_get("", "evaluator")?,
+                    count: r.try_get("", "n")?,
+                    avg: opt_f64(r, "avg")?,
+                    min: opt_f64(r, "min_v")?,
+                    max: opt_f64(r, "max_v")?,
+                    pass_rate: opt_f64(r, "pass_rate")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The distribution of one score name: a histogram of `bins` equal-width bins between the
+    /// smallest and largest numeric value, counts per label, and passed/failed counts.
+    pub async fn score_distribution(
+        &self,
+        project: ProjectId,
+        name: &str,
+        time: &TimeRange,
+        bins: u32,
+    ) -> Result<ScoreDistribution> {
+        if bins == 0 || bins > 1000 {
+            return Err(Error::InvalidArgument("bins must be in 1..=1000".into()));
+        }
+        let mut dist = ScoreDistribution {
+            histogram: self.score_histogram(project, name, time, bins).await?,
+            ..ScoreDistribution::default()
+        };
+        let mut sql = score_select(project, name, time, "label, COUNT(*) AS n");
+        sql.push(" AND label IS NOT NULL GROUP BY label ORDER BY label");
+        for r in sql.fetch(&self.db).await? {
+            dist.labels
+                .push((r.try_get("", "label")?, r.try_get("", "n")?));
+        }
+        let mut sql = score_select(
+            project,
+            name,
+            time,
+            "CAST(COALESCE(SUM(CASE WHEN passed THEN 1 ELSE 0 END), 0) AS BIGINT) AS yes, \
+             CAST(COALESCE(SUM(CASE WHEN passed THEN 0 ELSE 1 END), 0) AS BIGINT) AS no",
+        );
+        sql.push(" AND passed IS NOT NULL");
+        if let Some(r) = sql.fetch(&self.db).await?.first() {
+            dist.passed = r.try_get("", "yes")?;
+            dist.failed = r.try_get("", "no")?;
+        }
+        Ok(dist)
+    }
+
+    async fn score_histogram(
+        &self,
+        project: ProjectId,
+        name: &str,
+        time: &TimeRange,
+        bins: u32,
+    ) -> Result<Vec<HistogramBin>> {
+        let mut sql = score_select(project, name, time, "MIN(value) AS lo, MAX(value) AS hi");
+        sql.push(" AND value IS NOT NULL");
+        let rows = sql.fetch(&self.db).await?;
+        let Some(r) = rows.first() else {
+            return Ok(Vec::new());
+        };
+        let (Some(lo), Some(hi)) = (opt_f64(r, "lo")?, opt_f64(r, "hi")?) else {
+            return Ok(Vec::new());
+        };
+        let bins = if hi > lo { bins } else { 1 };
+        let width = if hi > lo {
+            (hi - lo) / f64::from(bins)
+        } else {
+            1.0
+        };
+        let floor = match self.backend {
+            Backend::Sqlite => "CAST(({x}) AS INTEGER)",
+            Backend::Postgres => "CAST(FLOOR({x}) AS BIGINT)",
+        };
+        let mut sql = Sql::default();
+        let (l, w, last) = (sql.bind(lo), sql.bind(width), sql.bind(i64::from(bins) - 1));
+        let index = floor.replace("{x}", &format!("(value - {l}) / {w}"));
+        sql.push(&format!(
+            "SELECT CASE WHEN {index} > {last} THEN {last} ELSE {index} END AS bin, COUNT(*) AS n \
+             FROM scores WHERE project_id = "
+        ));
+        let p = sql.bind(project.0);
+        let n = sql.bind(name);
+        sql.push(&format!("{p} AND name = {n} AND value IS NOT NULL"));
+        sql.time_range("created_at", time);
+        sql.push(" GROUP BY 1 ORDER BY 1");
+        let mut counts = vec![0i64; bins as usize];
+        for r in sql.fetch(&self.db).await? {
+            let bin: i64 = r.try_get("", "bin")?;
+            if let Some(slot) = usize::try_from(bin).ok().and_then(|b| counts.get_mut(b)) {
+                *slot += r.try_get::<i64>("", "n")?;
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, count)| HistogramBin {
+                lower: lo + width * i as f64,
+                upper: if i + 1 == bins as usize {
+                    hi.max(lo + width)
+                } else {
+                    lo + width * (i + 1) as f64
+                },
+                count,
+            })
+            .collect())
+    }
+
+    /// Average numeric value of one score name per trace name.
+    pub async fn score_by_trace_name(
+        &self,
+        project: ProjectId,
+        name: &str,
+        time: &TimeRange,
+    ) -> Result<Vec<TraceNameScore>> {
+        let mut sql = Sql::default();
+        let p = sql.bind(project.0);
+        let n = sql.bind(name);
+        sql.push(&format!(
+            "SELECT t.name AS trace_name, COUNT(*) AS n, AVG(s.value) AS avg \
+             FROM scores s JOIN traces t ON t.project_id = s.project_id AND t.trace_id = s.trace_id \
+             WHERE s.project_id = {p} AND s.name = {n} AND s.value IS NOT NULL"
+        ));
+        sql.time_range("s.created_at", time);
+        sql.push(" GROUP BY t.name ORDER BY t.name");
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TraceNameScore {
+                    trace_name: r.try_get("", "trace_name")?,
+                    count: r.try_get("", "n")?,
+                    avg: r.try_get("", "avg")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The traces behind the lowest scores of `name` below `threshold`, lowest first.
+    pub async fn low_scores(
+        &self,
+        project: ProjectId,
+        name: &str,
+        threshold: f64,
+        time: &TimeRange,
+        limit: u64,
+    ) -> Result<Vec<LowScore>> {
+        let mut sql = Sql::default();
+        let p = sql.bind(project.0);
+        let n = sql.bind(name);
+        let th = sql.bind(threshold);
+        sql.push(&format!(
+            "SELECT s.id, s.value, s.evaluator, s.comment, s.trace_id, t.name AS trace_name, \
+             t.start_time AS trace_start FROM scores s LEFT JOIN traces t \
+             ON t.project_id = s.project_id AND t.trace_id = s.trace_id \
+             WHERE s.project_id = {p} AND s.name = {n} AND s.value < {th}"
+        ));
+        sql.time_range("s.created_at", time);
+        let l = sql.bind(i64::try_from(limit.clamp(1, 1000)).unwrap_or(1000));
+        sql.push(&format!(" ORDER BY s.value ASC, s.id ASC LIMIT {l}"));
+        let rows = sql.fetch(&self.db).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LowScore {
+                    score_id: r.try_get("", "id")?,
+                    value: r.try_get("", "value")?,
+                    evaluator: r.try_get("", "evaluator")?,
+                    comment: r.try_get("", "comment")?,
+                    trace_id: r.try_get("", "trace_id")?,
+                    trace_name: r.try_get("", "trace_name")?,
+                    trace_start: r.try_get::<Option<i64>>("", "trace_start")?.map(timestamp),
+                })
+            })
+            .collect()
+    }
+}
+
+/// `SELECT {what} FROM scores WHERE` project, name and time match.
+fn score_select(project: ProjectId, name: &str, time: &TimeRange, what: &str) -> Sql {
+    let mut sql = Sql::default();
+    let p = sql.bind(project.0);
+    let n = sql.bind(name);
+    sql.push(&format!(
+        "SELECT {what} FROM scores WHERE project_id = {p} AND name = {n}"
+    ));
+    sql.time_range("created_at", time);
+    sql
+}
