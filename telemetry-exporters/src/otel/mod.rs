@@ -52,7 +52,7 @@ mod table;
 mod to_otlp;
 mod value;
 
-pub use decode::{DecodeError, decode_json, decode_protobuf};
+pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp,
     spans_from_request,
