@@ -1,1 +1,194 @@
-fn main() {}
+//! The span hot path against the reference tracers, in one run:
+//!
+//! - `sampled_span/*`: start + four attributes + end of a sampled root span with one exporter
+//!   (or exporter-equivalent) attached that discards: ours, `opentelemetry_sdk` (batch span
+//!   processor), `tracing` with a registry subscriber, and `fastrace`.
+//! - `sampled_out_span`: a root span of an always-off sampler.
+//! - `child_span_from_context`: a child found through the task-local context.
+//!
+//! Run: `cargo bench -p telemetry-core --bench span`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use criterion::{Criterion, criterion_group, criterion_main};
+use telemetry_core::{
+    EventKinds, ExportError, ExporterCapabilities, SamplingStrategy, Telemetry, TelemetryEvent,
+    TelemetryExporter,
+    attrs::{LlmGeneration, Usage},
+};
+
+/// Takes ended spans and drops them: what is measured is the core, not an exporter.
+struct Discard;
+
+#[async_trait]
+impl TelemetryExporter for Discard {
+    fn name(&self) -> &str {
+        "discard"
+    }
+    fn capabilities(&self) -> ExporterCapabilities {
+        ExporterCapabilities {
+            events: EventKinds::SPAN_ENDED,
+            ..ExporterCapabilities::default()
+        }
+    }
+    async fn export_event(&self, event: TelemetryEvent) -> Result<(), ExportError> {
+        drop(event);
+        Ok(())
+    }
+}
+
+fn ours(sampling: SamplingStrategy) -> Telemetry {
+    Telemetry::builder("bench")
+        .sampling(sampling)
+        .exporter(Discard)
+        .build()
+        .unwrap()
+}
+
+/// Start, four attributes (model, provider, input and output tokens), end.
+#[inline]
+fn our_span(telemetry: &Telemetry) {
+    let span = telemetry
+        .span("chat gpt-4o", LlmGeneration::new("gpt-4o", "openai"))
+        .start();
+    span.record_usage(Usage {
+        input_tokens: Some(black_box(1200)),
+        output_tokens: Some(black_box(80)),
+        ..Usage::default()
+    });
+    span.end();
+}
+
+fn otel_tracer() -> (
+    opentelemetry_sdk::trace::SdkTracerProvider,
+    opentelemetry_sdk::trace::SdkTracer,
+) {
+    use opentelemetry::trace::TracerProvider as _;
+    use opentelemetry_sdk::error::OTelSdkResult;
+    use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider, SpanData, SpanExporter};
+
+    #[derive(Debug)]
+    struct OtelDiscard;
+    impl SpanExporter for OtelDiscard {
+        async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+            drop(batch);
+            Ok(())
+        }
+    }
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(BatchSpanProcessor::builder(OtelDiscard).build())
+        .build();
+    let tracer = provider.tracer("bench");
+    (provider, tracer)
+}
+
+fn bench_sampled(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sampled_span");
+
+    let telemetry = ours(SamplingStrategy::AlwaysOn);
+    group.bench_function("telemetry_core", |b| b.iter(|| our_span(&telemetry)));
+    report_drops("telemetry_core", &telemetry);
+
+    let (provider, tracer) = otel_tracer();
+    group.bench_function("opentelemetry_sdk", |b| {
+        use opentelemetry::KeyValue;
+        use opentelemetry::trace::{Span as _, Tracer as _};
+        b.iter(|| {
+            let mut span = tracer.start("chat gpt-4o");
+            span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+            span.set_attribute(KeyValue::new("gen_ai.provider.name", "openai"));
+            span.set_attribute(KeyValue::new(
+                "gen_ai.usage.input_tokens",
+                black_box(1200i64),
+            ));
+            span.set_attribute(KeyValue::new(
+                "gen_ai.usage.output_tokens",
+                black_box(80i64),
+            ));
+            span.end();
+        })
+    });
+    let _ = provider.shutdown();
+
+    {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber =
+            tracing_subscriber::registry().with(tracing_subscriber::filter::LevelFilter::INFO);
+        tracing::subscriber::with_default(subscriber, || {
+            group.bench_function("tracing_registry", |b| {
+                b.iter(|| {
+                    let span = tracing::info_span!(
+                        "chat gpt-4o",
+                        model = "gpt-4o",
+                        provider = "openai",
+                        input_tokens = tracing::field::Empty,
+                        output_tokens = tracing::field::Empty
+                    );
+                    span.record("input_tokens", black_box(1200u64));
+                    span.record("output_tokens", black_box(80u64));
+                    drop(span);
+                })
+            });
+        });
+    }
+
+    {
+        struct FastraceDiscard;
+        impl fastrace::collector::Reporter for FastraceDiscard {
+            fn report(&mut self, spans: Vec<fastrace::collector::SpanRecord>) {
+                drop(spans);
+            }
+        }
+        fastrace::set_reporter(FastraceDiscard, fastrace::collector::Config::default());
+        group.bench_function("fastrace", |b| {
+            b.iter(|| {
+                let span =
+                    fastrace::Span::root("chat gpt-4o", fastrace::prelude::SpanContext::random())
+                        .with_properties(|| [("model", "gpt-4o"), ("provider", "openai")])
+                        .with_properties(|| {
+                            [
+                                ("input_tokens", black_box(1200).to_string()),
+                                ("output_tokens", black_box(80).to_string()),
+                            ]
+                        });
+                drop(span);
+            })
+        });
+        fastrace::flush();
+    }
+    group.finish();
+}
+
+fn bench_sampled_out(c: &mut Criterion) {
+    let telemetry = ours(SamplingStrategy::AlwaysOff);
+    c.bench_function("sampled_out_span", |b| b.iter(|| our_span(&telemetry)));
+    let ratio = ours(SamplingStrategy::ratio(0.0));
+    c.bench_function("sampled_out_span_ratio", |b| b.iter(|| our_span(&ratio)));
+}
+
+fn bench_child(c: &mut Criterion) {
+    let telemetry = ours(SamplingStrategy::AlwaysOn);
+    let root = telemetry.trace("root", LlmGeneration::default()).start();
+    root.in_scope(|| {
+        c.bench_function("child_span_from_context", |b| {
+            b.iter(|| our_span(&telemetry))
+        });
+    });
+    root.end();
+    report_drops("child", &telemetry);
+}
+
+fn report_drops(label: &str, telemetry: &Telemetry) {
+    let _ = telemetry.flush_blocking(Duration::from_secs(10));
+    let stats = telemetry.stats();
+    eprintln!("{label}: exporter stats {:?}", stats.exporters);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = bench_sampled, bench_sampled_out, bench_child
+}
+criterion_main!(benches);

@@ -58,10 +58,12 @@ impl SpanShared {
         };
         record.end_time = Some(end_time.unwrap_or_else(Timestamp::now));
         record.ended_by_drop = ended_by_drop;
-        if record.status == SpanStatus::Error || !record.errored_descendants.is_empty() {
+        let failed = record.status == SpanStatus::Error;
+        if failed || !record.errored_descendants.is_empty() {
             self.trace.has_error.store(true, Relaxed);
             if let Some(parent) = &self.parent {
-                parent.note_errored_descendants(record.span_id, &record.errored_descendants);
+                let own = failed.then_some(record.span_id);
+                parent.note_errored_descendants(own, &record.errored_descendants);
             }
         }
         let end = record.end_time;
@@ -75,9 +77,9 @@ impl SpanShared {
         self.trace.trace_state.clone()
     }
 
-    fn note_errored_descendants(&self, child: SpanId, grandchildren: &[SpanId]) {
+    fn note_errored_descendants(&self, child: Option<SpanId>, grandchildren: &[SpanId]) {
         if let Some(record) = self.record.lock().as_mut() {
-            for id in std::iter::once(&child).chain(grandchildren) {
+            for id in child.iter().chain(grandchildren) {
                 if record.errored_descendants.len() < MAX_ERRORED_DESCENDANTS {
                     record.errored_descendants.push(*id);
                 }

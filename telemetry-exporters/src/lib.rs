@@ -1,6 +1,30 @@
-//! placeholder
+//! Exporters for AI telemetry, each owning its batching and delivery, and the one two-way
+//! mapping between typed AI spans and OpenTelemetry (OTLP, GenAI semantic conventions).
+//!
+//! - [`ConsoleExporter`]: each finished trace as an indented tree, for development.
+//! - [`otel`]: typed spans ⇄ OTLP spans (also used by the server to ingest any OTel client).
+//!
+//! ```
+//! use telemetry_core::{Telemetry, attrs::{AgentRun, LlmGeneration, Usage}};
+//! use telemetry_exporters::ConsoleExporter;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let telemetry = Telemetry::builder("demo").exporter(ConsoleExporter::new()).build()?;
+//! let run = telemetry.trace("support", AgentRun::named("support-agent")).start();
+//! run.in_scope(|| {
+//!     let llm = telemetry.span("chat gpt-4o", LlmGeneration::new("gpt-4o", "openai")).start();
+//!     llm.record_usage(Usage::new(1200, 80));
+//!     llm.end();
+//! });
+//! run.end();
+//! telemetry.shutdown().await?;
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+//! ```
 
+pub mod console;
 pub mod otel;
+
+pub use console::ConsoleExporter;
 
 // Delivery exporters: HTTP (native JSON, OTLP) and file (JSON Lines).
 #[cfg(feature = "file")]

@@ -112,10 +112,13 @@ impl SpanProcessor for SensitiveDataFilter {
     }
 
     fn process(&self, span: &mut SpanRecord) -> Verdict {
-        for (key, value) in span.metadata.iter_mut() {
-            if self.is_sensitive_key(key) {
-                *value = Value::String(REDACTED.to_owned());
-            }
+        // Top-level keys of maps that hold data directly; for_each_value sees only their values.
+        self.redact_map(&mut span.metadata);
+        if let telemetry_types::SpanAttributes::Generic(generic) = &mut span.attributes {
+            self.redact_map(&mut generic.fields);
+        }
+        for event in &mut span.events {
+            self.redact_map(&mut event.attributes);
         }
         for_each_value(span, |value| self.redact(value));
         if let Some(error) = &mut span.error {
