@@ -73,7 +73,14 @@ pub fn normalise_json(value: &mut Value) {
     }
 }
 
-const SPAN_KINDS: &[&str] = &["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"];
+const SPAN_KINDS: &[&str] = &[
+    "UNSPECIFIED",
+    "INTERNAL",
+    "SERVER",
+    "CLIENT",
+    "PRODUCER",
+    "CONSUMER",
+];
 const STATUS_CODES: &[&str] = &["UNSET", "OK", "ERROR"];
 
 fn enum_number(name: &str, prefix: &str, names: &[&str]) -> Option<usize> {

@@ -54,11 +54,10 @@ mod value;
 
 pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
 pub use from_otlp::{
-    DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp,
-    spans_from_request,
+    DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
 };
 pub use names::{conventional_span_name, operation_name, span_kind};
-pub use table::mapping_table;
+pub use table::{mapped_keys, mapping_table};
 pub use to_otlp::{
     SCOPE_NAME, SCOPE_VERSION, export_request, export_scope, resource_for_service, span_to_otlp,
 };

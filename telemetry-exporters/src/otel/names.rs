@@ -5,9 +5,7 @@ use std::borrow::Cow;
 
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use serde_json::{Value, json};
-use telemetry_types::attrs::{
-    LlmOperation, LlmResultType, MemoryOperation, WorkflowStatus,
-};
+use telemetry_types::attrs::{LlmOperation, LlmResultType, MemoryOperation, WorkflowStatus};
 use telemetry_types::{ErrorCategory, SpanAttributes, SpanRecord, SpanType};
 
 use crate::otel::semconv::{self as sc, op};
@@ -84,7 +82,9 @@ pub fn operation_name(attributes: &SpanAttributes) -> Option<&'static str> {
     Some(match attributes {
         SpanAttributes::AgentRun(_) => op::INVOKE_AGENT,
         SpanAttributes::WorkflowRun(_) => op::INVOKE_WORKFLOW,
-        SpanAttributes::LlmGeneration(a) => llm_operation(a.operation.unwrap_or(LlmOperation::Chat)),
+        SpanAttributes::LlmGeneration(a) => {
+            llm_operation(a.operation.unwrap_or(LlmOperation::Chat))
+        }
         SpanAttributes::ToolCall(_) | SpanAttributes::McpToolCall(_) => op::EXECUTE_TOOL,
         SpanAttributes::MemoryLookup(_) => op::SEARCH_MEMORY,
         SpanAttributes::MemoryUpdate(a) => match a.operation {
@@ -97,6 +97,31 @@ pub fn operation_name(attributes: &SpanAttributes) -> Option<&'static str> {
         | SpanAttributes::EvalExecution(_)
         | SpanAttributes::Generic(_) => return None,
     })
+}
+
+/// The `gen_ai.operation.name` a span type is exported with, for the documentation (an LLM
+/// generation is `chat` unless its operation says otherwise, a memory update
+/// `update_memory` unless it deletes).
+pub(crate) fn operation_name_of(span_type: SpanType) -> Option<&'static str> {
+    operation_name(&SpanAttributes::empty(span_type))
+}
+
+/// How the span name is made, for the documentation.
+pub(crate) fn span_name_rule(span_type: SpanType) -> &'static str {
+    match span_type {
+        SpanType::LlmGeneration => "`{operation} {model}`",
+        SpanType::EmbeddingGeneration => "`embeddings {model}`",
+        SpanType::ToolCall => "`execute_tool {tool_name}`",
+        SpanType::McpToolCall => "`tools/call {tool_name}`",
+        SpanType::AgentRun => "`invoke_agent {agent_name}`",
+        SpanType::WorkflowRun => "`invoke_workflow {workflow_name}`",
+        SpanType::RagQuery => "`retrieval {index}`",
+        SpanType::MemoryLookup => "`search_memory {memory_store}`",
+        SpanType::MemoryUpdate => "`update_memory {memory_store}` / `delete_memory {memory_store}`",
+        SpanType::WorkflowStep | SpanType::EvalExecution | SpanType::Generic => {
+            "the span's own name"
+        }
+    }
 }
 
 /// The OpenTelemetry span kind of a span type: `CLIENT` for calls to a model, tool server or
@@ -128,9 +153,10 @@ pub fn conventional_span_name(span: &SpanRecord) -> Cow<'_, str> {
         SpanAttributes::WorkflowRun(a) => (op::INVOKE_WORKFLOW, a.workflow_name.as_deref()),
         SpanAttributes::RagQuery(a) => (op::RETRIEVAL, a.index.as_deref()),
         SpanAttributes::MemoryLookup(a) => (op::SEARCH_MEMORY, a.memory_store.as_deref()),
-        SpanAttributes::LlmGeneration(_) | SpanAttributes::EmbeddingGeneration(_) => {
-            (operation_name(&span.attributes).unwrap_or(op::CHAT), span.attributes.model())
-        }
+        SpanAttributes::LlmGeneration(_) | SpanAttributes::EmbeddingGeneration(_) => (
+            operation_name(&span.attributes).unwrap_or(op::CHAT),
+            span.attributes.model(),
+        ),
         SpanAttributes::MemoryUpdate(a) => (
             operation_name(&span.attributes).unwrap_or(op::UPDATE_MEMORY),
             a.memory_store.as_deref(),

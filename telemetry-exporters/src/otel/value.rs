@@ -233,6 +233,11 @@ mod tests {
             Some(vec!["a".to_owned(), "b".to_owned()])
         );
         assert_eq!(parse_json_text("[1".into()), Value::String("[1".into()));
-        assert_eq!(to_json(AnyValue { value: Some(Av::BytesValue(vec![0xab, 1])) }), "ab01");
+        assert_eq!(
+            to_json(AnyValue {
+                value: Some(Av::BytesValue(vec![0xab, 1]))
+            }),
+            "ab01"
+        );
     }
 }

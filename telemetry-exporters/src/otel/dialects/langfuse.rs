@@ -17,7 +17,8 @@ pub(crate) fn model(bag: &mut Bag, slot: &mut Option<Str>) {
 /// `langfuse.observation.input` / `output` (JSON text or plain text).
 pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
     let key = if output { lf::OUTPUT } else { lf::INPUT };
-    bag.take(key).map(|v| value::as_json_lenient(value::wrap(v)))
+    bag.take(key)
+        .map(|v| value::as_json_lenient(value::wrap(v)))
 }
 
 /// Milliseconds from `start` to `langfuse.observation.completion_start_time`.
@@ -31,8 +32,12 @@ pub(crate) fn time_to_first_token_ms(bag: &mut Bag, start: Timestamp) -> Option<
 
 /// `langfuse.observation.level` `ERROR` with its `status_message` → an error.
 pub(crate) fn level_error(bag: &mut Bag) -> Option<SpanError> {
-    bag.take_as(lf::LEVEL, |v| value::as_string(v).filter(|l| l == lf::LEVEL_ERROR))?;
-    let message = bag.take_as(lf::STATUS_MESSAGE, value::as_string).unwrap_or_default();
+    bag.take_as(lf::LEVEL, |v| {
+        value::as_string(v).filter(|l| l == lf::LEVEL_ERROR)
+    })?;
+    let message = bag
+        .take_as(lf::STATUS_MESSAGE, value::as_string)
+        .unwrap_or_default();
     Some(SpanError::new(lf::ERROR_KIND, message))
 }
 
@@ -47,7 +52,11 @@ pub(crate) fn observation_metadata(bag: &mut Bag, into: &mut Map<String, Value>)
 }
 
 fn metadata(bag: &mut Bag, key: &str, into: &mut Map<String, Value>) {
-    if let Some(Value::Object(map)) = bag.peek(key).and_then(value::as_string).map(value::parse_json_text) {
+    if let Some(Value::Object(map)) = bag
+        .peek(key)
+        .and_then(value::as_string)
+        .map(value::parse_json_text)
+    {
         bag.remove(key);
         into.extend(map);
     }

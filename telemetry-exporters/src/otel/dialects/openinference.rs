@@ -26,7 +26,10 @@ pub(crate) fn agent_name(bag: &mut Bag, slot: &mut Option<Str>) {
 /// `llm.model_name` (the model that answered), `llm.finish_reason`.
 pub(crate) fn llm(bag: &mut Bag, a: &mut LlmGeneration) {
     if let Some(params) = json_object(bag, oi::LLM_INVOCATION_PARAMETERS) {
-        a.model = params.get("model").and_then(Value::as_str).map(|m| Str::from(m.to_owned()));
+        a.model = params
+            .get("model")
+            .and_then(Value::as_str)
+            .map(|m| Str::from(m.to_owned()));
         a.streaming = params.get("stream").and_then(Value::as_bool);
     }
     fill_str(bag, &mut a.response_model, oi::LLM_MODEL_NAME);
@@ -43,7 +46,12 @@ pub(crate) fn llm(bag: &mut Bag, a: &mut LlmGeneration) {
 /// `embedding.embeddings.N.embedding.*`, whose texts and vectors are kept in metadata.
 pub(crate) fn embedding(bag: &mut Bag, a: &mut EmbeddingGeneration) {
     if let Some(params) = json_object(bag, oi::EMBEDDING_INVOCATION_PARAMETERS) {
-        let s = |k: &str| params.get(k).and_then(Value::as_str).map(|m| Str::from(m.to_owned()));
+        let s = |k: &str| {
+            params
+                .get(k)
+                .and_then(Value::as_str)
+                .map(|m| Str::from(m.to_owned()))
+        };
         a.model = s("model");
         a.encoding_format = s("encoding_format");
         a.dimensions = params.get("dimensions").and_then(Value::as_u64);

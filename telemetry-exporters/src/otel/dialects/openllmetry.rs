@@ -24,13 +24,15 @@ pub(crate) fn workflow_name(bag: &mut Bag, slot: &mut Option<Str>) {
 pub(crate) fn llm(bag: &mut Bag, a: &mut LlmGeneration) {
     bag.fill(&mut a.streaming, ol::GEN_AI_IS_STREAMING, value::as_bool);
     bag.fill(&mut a.streaming, ol::LLM_IS_STREAMING, value::as_bool);
-    bag.fill(&mut a.operation, ol::LLM_REQUEST_TYPE, |v| {
-        match value::as_string(v)?.as_str() {
+    bag.fill(
+        &mut a.operation,
+        ol::LLM_REQUEST_TYPE,
+        |v| match value::as_string(v)?.as_str() {
             "chat" => Some(LlmOperation::Chat),
             "completion" => Some(LlmOperation::TextCompletion),
             _ => None,
-        }
-    });
+        },
+    );
     fill_str(bag, &mut a.model, ol::LLM_REQUEST_MODEL);
     fill_str(bag, &mut a.response_model, ol::LLM_RESPONSE_MODEL);
 }

@@ -154,7 +154,9 @@ impl Bag {
     /// Everything not taken, in key order.
     pub(crate) fn into_rest(self) -> impl Iterator<Item = (String, Value)> {
         self.entries.into_iter().filter(|e| e.live).map(|e| {
-            let v = e.value.map_or(Value::Null, |v| value::to_json(value::wrap(v)));
+            let v = e
+                .value
+                .map_or(Value::Null, |v| value::to_json(value::wrap(v)));
             (e.key, v)
         })
     }

@@ -23,12 +23,21 @@ pub(crate) fn classify(bag: &mut Bag) -> SpanType {
         (ol::SPAN_KIND, traceloop_kind),
     ];
     for (key, map) in markers {
-        if let Some(t) = bag.peek(key).and_then(value::as_string).and_then(|s| map(&s)) {
+        if let Some(t) = bag
+            .peek(key)
+            .and_then(value::as_string)
+            .and_then(|s| map(&s))
+        {
             bag.remove(key);
             return refine(bag, t);
         }
     }
-    if bag.peek(oi::SPAN_KIND).and_then(value::as_string).as_deref() == Some("RERANKER") {
+    if bag
+        .peek(oi::SPAN_KIND)
+        .and_then(value::as_string)
+        .as_deref()
+        == Some("RERANKER")
+    {
         // Reranking scores retrieved documents: the nearest type; the kind stays in metadata.
         return SpanType::RagQuery;
     }
@@ -45,7 +54,9 @@ fn refine(bag: &Bag, t: SpanType) -> SpanType {
 }
 
 fn from_operation(bag: &Bag) -> Option<SpanType> {
-    let operation = bag.peek(sc::GEN_AI_OPERATION_NAME).and_then(value::as_string);
+    let operation = bag
+        .peek(sc::GEN_AI_OPERATION_NAME)
+        .and_then(value::as_string);
     let request_type = bag.peek(ol::LLM_REQUEST_TYPE).and_then(value::as_string);
     let t = match operation.as_deref().or(request_type.as_deref())? {
         op::CHAT | op::TEXT_COMPLETION | op::GENERATE_CONTENT | "completion" => {

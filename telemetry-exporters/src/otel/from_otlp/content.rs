@@ -87,5 +87,6 @@ fn traceloop(bag: &mut Bag, output: bool) -> Option<Value> {
     } else {
         ol::ENTITY_INPUT
     };
-    bag.take(key).map(|v| value::as_json_lenient(value::wrap(v)))
+    bag.take(key)
+        .map(|v| value::as_json_lenient(value::wrap(v)))
 }

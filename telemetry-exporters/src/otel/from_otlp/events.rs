@@ -98,7 +98,9 @@ pub(crate) fn read_status(
     }
     if let Some(e) = &mut error {
         let kind = e.kind.to_string();
-        bag.take_as(sc::ERROR_TYPE, |v| value::as_string(v).filter(|k| *k == kind));
+        bag.take_as(sc::ERROR_TYPE, |v| {
+            value::as_string(v).filter(|k| *k == kind)
+        });
     }
     (status, error)
 }

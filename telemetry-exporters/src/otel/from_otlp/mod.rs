@@ -112,7 +112,9 @@ fn parent_id(bytes: &[u8]) -> Result<Option<SpanId>, FromOtlpError> {
     if bytes.is_empty() || (bytes.len() == 8 && bytes.iter().all(|b| *b == 0)) {
         return Ok(None);
     }
-    span_id(bytes).map(Some).map_err(FromOtlpError::ParentSpanId)
+    span_id(bytes)
+        .map(Some)
+        .map_err(FromOtlpError::ParentSpanId)
 }
 
 /// Reads one OTLP span into ours: the span type from whichever dialect marks it
@@ -150,7 +152,13 @@ pub fn span_from_otlp(
     let input = content::read_io(&mut bag, span_type, false);
     let output = content::read_io(&mut bag, span_type, true);
     let (events, exception) = events::read_events(span.events, &mut attributes);
-    fill_llm_extras(&mut attributes, &mut bag, output.as_ref(), &events, start_time);
+    fill_llm_extras(
+        &mut attributes,
+        &mut bag,
+        output.as_ref(),
+        &events,
+        start_time,
+    );
     let (status, error) = events::read_status(span.status, exception, &mut bag);
     let trace = trace::read_trace(&mut bag, resource);
     let errored_descendants = bag
@@ -222,7 +230,10 @@ fn keep_scope_and_links(
     links: &[Link],
 ) {
     if let Some(scope) = scope.filter(|s| s.name != ours::SCOPE_NAME && !s.name.is_empty()) {
-        metadata.insert(sc::OTEL_SCOPE_NAME.to_owned(), Value::String(scope.name.clone()));
+        metadata.insert(
+            sc::OTEL_SCOPE_NAME.to_owned(),
+            Value::String(scope.name.clone()),
+        );
     }
     if !links.is_empty() {
         let links: Vec<Value> = links

@@ -3,9 +3,9 @@
 use serde_json::Map;
 use telemetry_types::{Str, TraceAttributes};
 
+use super::ResourceInfo;
 use super::bag::Bag;
 use super::typed::fill_str;
-use super::ResourceInfo;
 use crate::otel::dialects::{langfuse, openinference};
 use crate::otel::semconv::{self as sc, langfuse as lf, ours};
 use crate::otel::value;
@@ -47,7 +47,10 @@ fn read_context(bag: &mut Bag) -> Map<String, serde_json::Value> {
     let mut context = Map::new();
     if bag.has_prefix(ours::TRACE_CONTEXT_PREFIX) {
         for (k, v) in bag.take_prefix(ours::TRACE_CONTEXT_PREFIX) {
-            context.insert(k, v.map_or(serde_json::Value::Null, |v| value::to_json(value::wrap(v))));
+            context.insert(
+                k,
+                v.map_or(serde_json::Value::Null, |v| value::to_json(value::wrap(v))),
+            );
         }
     }
     langfuse::trace_metadata(bag, &mut context);

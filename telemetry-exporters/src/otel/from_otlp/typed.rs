@@ -1,11 +1,11 @@
 //! OTLP attributes → our typed attributes, one function per span type, each reading the
 //! current `gen_ai.*` names and then the foreign dialects.
 
+use serde_json::{Map, Value};
 use telemetry_types::attrs::{
     AgentRun, EmbeddingGeneration, EvalExecution, Generic, LlmGeneration, McpToolCall,
     MemoryLookup, MemoryUpdate, RagQuery, ToolCall, WorkflowRun, WorkflowStep,
 };
-use serde_json::{Map, Value};
 use telemetry_types::{SpanAttributes, SpanId, SpanType, Str, TraceId};
 
 use super::bag::Bag;
@@ -71,7 +71,9 @@ fn strs_of(bag: &mut Bag, key: &str) -> Vec<Str> {
 }
 
 fn u32_of(bag: &mut Bag, key: &str) -> Option<u32> {
-    bag.take_as(key, |v| value::as_u64(v).and_then(|n| u32::try_from(n).ok()))
+    bag.take_as(key, |v| {
+        value::as_u64(v).and_then(|n| u32::try_from(n).ok())
+    })
 }
 
 /// Takes `gen_ai.operation.name` when it is one of `expected`.
@@ -174,8 +176,9 @@ fn llm(bag: &mut Bag) -> LlmGeneration {
     openinference::llm(bag, &mut a);
     fill_str(bag, &mut a.model, sc::GEN_AI_REQUEST_MODEL);
     provider(bag, &mut a.provider);
-    a.operation = bag
-        .take_as(sc::GEN_AI_OPERATION_NAME, |v| value::as_string(v).and_then(|s| parse_enum(&s)));
+    a.operation = bag.take_as(sc::GEN_AI_OPERATION_NAME, |v| {
+        value::as_string(v).and_then(|s| parse_enum(&s))
+    });
     a.result_type = enum_of(bag, ours::LLM_RESULT_TYPE);
     a.parameters = read_parameters(bag);
     bag.fill(&mut a.streaming, sc::GEN_AI_REQUEST_STREAM, value::as_bool);
@@ -230,8 +233,14 @@ fn mcp(bag: &mut Bag) -> McpToolCall {
         protocol_version: str_of(bag, sc::MCP_PROTOCOL_VERSION),
     };
     fill_str(bag, &mut a.call_id, sc::GEN_AI_TOOL_CALL_ID);
-    if let Some(t) = a.transport.as_deref().map(crate::otel::names::network_transport) {
-        bag.take_as(sc::NETWORK_TRANSPORT, |v| value::as_string(v).filter(|n| n == t));
+    if let Some(t) = a
+        .transport
+        .as_deref()
+        .map(crate::otel::names::network_transport)
+    {
+        bag.take_as(sc::NETWORK_TRANSPORT, |v| {
+            value::as_string(v).filter(|n| n == t)
+        });
     }
     a
 }
@@ -252,7 +261,11 @@ fn memory_lookup(bag: &mut Bag) -> MemoryLookup {
             .unwrap_or_default(),
     };
     fill_str(bag, &mut a.memory_store, sc::GEN_AI_DATA_SOURCE_ID);
-    bag.fill(&mut a.query, sc::GEN_AI_RETRIEVAL_QUERY_TEXT, value::as_string);
+    bag.fill(
+        &mut a.query,
+        sc::GEN_AI_RETRIEVAL_QUERY_TEXT,
+        value::as_string,
+    );
     a
 }
 
@@ -302,14 +315,26 @@ fn embedding(bag: &mut Bag, metadata: &mut Map<String, Value>) -> EmbeddingGener
     }
     fill_str(bag, &mut a.model, sc::GEN_AI_REQUEST_MODEL);
     provider(bag, &mut a.provider);
-    bag.fill(&mut a.input_count, ours::EMBEDDINGS_INPUT_COUNT, value::as_u64);
-    bag.fill(&mut a.dimensions, sc::GEN_AI_EMBEDDINGS_DIMENSION_COUNT, value::as_u64);
-    bag.fill(&mut a.encoding_format, sc::GEN_AI_REQUEST_ENCODING_FORMATS, |v| {
-        value::as_string_list(v)
-            .filter(|l| l.len() == 1)
-            .and_then(|l| l.into_iter().next())
-            .map(Str::from)
-    });
+    bag.fill(
+        &mut a.input_count,
+        ours::EMBEDDINGS_INPUT_COUNT,
+        value::as_u64,
+    );
+    bag.fill(
+        &mut a.dimensions,
+        sc::GEN_AI_EMBEDDINGS_DIMENSION_COUNT,
+        value::as_u64,
+    );
+    bag.fill(
+        &mut a.encoding_format,
+        sc::GEN_AI_REQUEST_ENCODING_FORMATS,
+        |v| {
+            value::as_string_list(v)
+                .filter(|l| l.len() == 1)
+                .and_then(|l| l.into_iter().next())
+                .map(Str::from)
+        },
+    );
     fill_str(bag, &mut a.response_model, sc::GEN_AI_RESPONSE_MODEL);
     openllmetry::embedding(bag);
     langfuse::model(bag, &mut a.model);
@@ -322,9 +347,17 @@ fn embedding(bag: &mut Bag, metadata: &mut Map<String, Value>) -> EmbeddingGener
 /// `gen_ai.evaluation.result` event).
 pub(crate) fn evaluation_result(bag: &mut Bag, a: &mut EvalExecution) {
     fill_str(bag, &mut a.metric, sc::GEN_AI_EVALUATION_NAME);
-    bag.fill(&mut a.score, sc::GEN_AI_EVALUATION_SCORE_VALUE, value::as_f64);
+    bag.fill(
+        &mut a.score,
+        sc::GEN_AI_EVALUATION_SCORE_VALUE,
+        value::as_f64,
+    );
     fill_str(bag, &mut a.label, sc::GEN_AI_EVALUATION_SCORE_LABEL);
-    bag.fill(&mut a.reason, sc::GEN_AI_EVALUATION_EXPLANATION, value::as_string);
+    bag.fill(
+        &mut a.reason,
+        sc::GEN_AI_EVALUATION_EXPLANATION,
+        value::as_string,
+    );
 }
 
 fn eval(bag: &mut Bag) -> EvalExecution {

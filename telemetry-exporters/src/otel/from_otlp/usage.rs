@@ -4,7 +4,9 @@ use serde_json::{Map, Value};
 use telemetry_types::attrs::{Cost, ModelParameters, Usage};
 
 use super::bag::Bag;
-use crate::otel::semconv::{self as sc, deprecated, langfuse, openinference as oi, openllmetry as ol, ours};
+use crate::otel::semconv::{
+    self as sc, deprecated, langfuse, openinference as oi, openllmetry as ol, ours,
+};
 use crate::otel::value;
 
 /// Usage from current, deprecated, OpenLLMetry, OpenInference and Langfuse keys.
@@ -16,12 +18,55 @@ pub(crate) fn read_usage(bag: &mut Bag) -> Option<Usage> {
     let mut cache_write = None;
     let mut reasoning = None;
     let sources: [(&mut Option<u64>, &[&str]); 6] = [
-        (&mut input, &[sc::GEN_AI_USAGE_INPUT_TOKENS, deprecated::GEN_AI_USAGE_PROMPT_TOKENS, oi::TOKEN_COUNT_PROMPT]),
-        (&mut output, &[sc::GEN_AI_USAGE_OUTPUT_TOKENS, deprecated::GEN_AI_USAGE_COMPLETION_TOKENS, oi::TOKEN_COUNT_COMPLETION]),
-        (&mut total, &[ours::USAGE_TOTAL_TOKENS, ol::GEN_AI_USAGE_TOTAL_TOKENS, ol::LLM_USAGE_TOTAL_TOKENS, oi::TOKEN_COUNT_TOTAL]),
-        (&mut cache_read, &[sc::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ol::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, oi::TOKEN_COUNT_CACHE_READ]),
-        (&mut cache_write, &[sc::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, ol::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, oi::TOKEN_COUNT_CACHE_WRITE]),
-        (&mut reasoning, &[sc::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, ol::GEN_AI_USAGE_REASONING_TOKENS, oi::TOKEN_COUNT_REASONING]),
+        (
+            &mut input,
+            &[
+                sc::GEN_AI_USAGE_INPUT_TOKENS,
+                deprecated::GEN_AI_USAGE_PROMPT_TOKENS,
+                oi::TOKEN_COUNT_PROMPT,
+            ],
+        ),
+        (
+            &mut output,
+            &[
+                sc::GEN_AI_USAGE_OUTPUT_TOKENS,
+                deprecated::GEN_AI_USAGE_COMPLETION_TOKENS,
+                oi::TOKEN_COUNT_COMPLETION,
+            ],
+        ),
+        (
+            &mut total,
+            &[
+                ours::USAGE_TOTAL_TOKENS,
+                ol::GEN_AI_USAGE_TOTAL_TOKENS,
+                ol::LLM_USAGE_TOTAL_TOKENS,
+                oi::TOKEN_COUNT_TOTAL,
+            ],
+        ),
+        (
+            &mut cache_read,
+            &[
+                sc::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+                ol::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+                oi::TOKEN_COUNT_CACHE_READ,
+            ],
+        ),
+        (
+            &mut cache_write,
+            &[
+                sc::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+                ol::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+                oi::TOKEN_COUNT_CACHE_WRITE,
+            ],
+        ),
+        (
+            &mut reasoning,
+            &[
+                sc::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+                ol::GEN_AI_USAGE_REASONING_TOKENS,
+                oi::TOKEN_COUNT_REASONING,
+            ],
+        ),
     ];
     for (slot, keys) in sources {
         for key in keys {
@@ -42,7 +87,11 @@ pub(crate) fn read_usage(bag: &mut Bag) -> Option<Usage> {
 
 /// Reads a JSON object attribute; drops it only when every key was understood.
 fn json_details(bag: &mut Bag, key: &str, apply: impl FnMut(&str, &Value) -> bool) -> bool {
-    let Some(Value::Object(map)) = bag.peek(key).and_then(value::as_string).map(value::parse_json_text) else {
+    let Some(Value::Object(map)) = bag
+        .peek(key)
+        .and_then(value::as_string)
+        .map(value::parse_json_text)
+    else {
         return false;
     };
     if apply_all(&map, apply) {
@@ -65,9 +114,10 @@ fn langfuse_usage(bag: &mut Bag, usage: &mut Usage) {
             "input" | "input_tokens" | "prompt_tokens" => &mut usage.input_tokens,
             "output" | "output_tokens" | "completion_tokens" => &mut usage.output_tokens,
             "total" | "total_tokens" => &mut usage.total_tokens,
-            "cache_read_input_tokens" | "input_cached_tokens" | "input_cache_read" | "cached_tokens" => {
-                &mut usage.cache_read_tokens
-            }
+            "cache_read_input_tokens"
+            | "input_cached_tokens"
+            | "input_cache_read"
+            | "cached_tokens" => &mut usage.cache_read_tokens,
             "cache_creation_input_tokens" | "input_cache_creation" | "cache_write_tokens" => {
                 &mut usage.cache_write_tokens
             }
@@ -76,7 +126,9 @@ fn langfuse_usage(bag: &mut Bag, usage: &mut Usage) {
             }
             _ => return false,
         };
-        let n = v.as_u64().or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64));
+        let n = v
+            .as_u64()
+            .or_else(|| v.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64));
         if slot.is_none() {
             *slot = n;
         }
@@ -93,16 +145,22 @@ pub(crate) fn read_cost(bag: &mut Bag) -> Option<Cost> {
         cache_write: bag.take_as(ours::COST_CACHE_WRITE, value::as_f64),
         reasoning: bag.take_as(ours::COST_REASONING, value::as_f64),
         total: bag.take_as(ours::COST_TOTAL, value::as_f64),
-        currency: bag.take_as(ours::COST_CURRENCY, value::as_string).map(Into::into),
+        currency: bag
+            .take_as(ours::COST_CURRENCY, value::as_string)
+            .map(Into::into),
     };
     json_details(bag, langfuse::COST_DETAILS, |k, v| {
         let slot = match k {
             "input" => &mut cost.input,
             "output" => &mut cost.output,
             "total" => &mut cost.total,
-            "cache_read_input_tokens" | "input_cached_tokens" | "input_cache_read" => &mut cost.cache_read,
+            "cache_read_input_tokens" | "input_cached_tokens" | "input_cache_read" => {
+                &mut cost.cache_read
+            }
             "cache_creation_input_tokens" | "input_cache_creation" => &mut cost.cache_write,
-            "reasoning_tokens" | "output_reasoning_tokens" | "output_reasoning" => &mut cost.reasoning,
+            "reasoning_tokens" | "output_reasoning_tokens" | "output_reasoning" => {
+                &mut cost.reasoning
+            }
             _ => return false,
         };
         if slot.is_none() {
@@ -132,7 +190,11 @@ pub(crate) fn read_parameters(bag: &mut Bag) -> Option<ModelParameters> {
         presence_penalty: bag.take_as(sc::GEN_AI_REQUEST_PRESENCE_PENALTY, value::as_f64),
         choice_count: bag.take_as(sc::GEN_AI_REQUEST_CHOICE_COUNT, value::as_u64),
     };
-    bag.fill(&mut p.seed, deprecated::GEN_AI_OPENAI_REQUEST_SEED, value::as_i64);
+    bag.fill(
+        &mut p.seed,
+        deprecated::GEN_AI_OPENAI_REQUEST_SEED,
+        value::as_i64,
+    );
     for key in [oi::LLM_INVOCATION_PARAMETERS, langfuse::MODEL_PARAMETERS] {
         if let Some(Value::Object(map)) = json_object(bag, key) {
             fill_parameters(&mut p, &map);
@@ -153,7 +215,10 @@ fn fill_parameters(p: &mut ModelParameters, map: &Map<String, Value>) {
     let f = |k: &str| map.get(k).and_then(Value::as_f64);
     let u = |k: &str| map.get(k).and_then(Value::as_u64);
     p.temperature = p.temperature.or(f("temperature"));
-    p.max_tokens = p.max_tokens.or(u("max_tokens")).or(u("max_completion_tokens"));
+    p.max_tokens = p
+        .max_tokens
+        .or(u("max_tokens"))
+        .or(u("max_completion_tokens"));
     p.top_p = p.top_p.or(f("top_p"));
     p.top_k = p.top_k.or(u("top_k"));
     p.seed = p.seed.or(map.get("seed").and_then(Value::as_i64));
@@ -163,9 +228,12 @@ fn fill_parameters(p: &mut ModelParameters, map: &Map<String, Value>) {
     if p.stop.is_empty() {
         match map.get("stop") {
             Some(Value::String(s)) => p.stop.push(s.clone().into()),
-            Some(Value::Array(items)) => p
-                .stop
-                .extend(items.iter().filter_map(Value::as_str).map(|s| s.to_owned().into())),
+            Some(Value::Array(items)) => p.stop.extend(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| s.to_owned().into()),
+            ),
             _ => {}
         }
     }

@@ -33,8 +33,16 @@ pub(crate) fn write_io(span: &SpanRecord, w: &mut AttrWriter) {
         w.json(sc::GEN_AI_TOOL_CALL_RESULT, span.output.as_ref());
         return;
     }
-    let input_keys = (sc::GEN_AI_INPUT_MESSAGES, ours::INPUT, ours::INPUT_MIME_TYPE);
-    let output_keys = (sc::GEN_AI_OUTPUT_MESSAGES, ours::OUTPUT, ours::OUTPUT_MIME_TYPE);
+    let input_keys = (
+        sc::GEN_AI_INPUT_MESSAGES,
+        ours::INPUT,
+        ours::INPUT_MIME_TYPE,
+    );
+    let output_keys = (
+        sc::GEN_AI_OUTPUT_MESSAGES,
+        ours::OUTPUT,
+        ours::OUTPUT_MIME_TYPE,
+    );
     if let Some(input) = &span.input {
         write_value(input, input_keys, w);
     }
@@ -130,6 +138,9 @@ fn exception(error: &SpanError) -> AttrWriter {
     w.str(sc::EXCEPTION_MESSAGE, Some(&error.message));
     w.strs(ours::ERROR_SOURCE_CHAIN, &error.source_chain);
     w.raw(ours::ERROR_RETRYABLE, Av::BoolValue(error.retryable));
-    w.str(ours::ERROR_CATEGORY, error.category.map(names::error_category));
+    w.str(
+        ours::ERROR_CATEGORY,
+        error.category.map(names::error_category),
+    );
     w
 }

@@ -2,9 +2,8 @@
 
 use telemetry_types::SpanAttributes;
 use telemetry_types::attrs::{
-    AgentRun, Cost, EmbeddingGeneration, EvalExecution, LlmGeneration, McpToolCall,
-    MemoryLookup, MemoryUpdate, ModelParameters, RagQuery, ToolCall, Usage, WorkflowRun,
-    WorkflowStep,
+    AgentRun, Cost, EmbeddingGeneration, EvalExecution, LlmGeneration, McpToolCall, MemoryLookup,
+    MemoryUpdate, ModelParameters, RagQuery, ToolCall, Usage, WorkflowRun, WorkflowStep,
 };
 
 use super::writer::AttrWriter;
@@ -113,7 +112,10 @@ fn usage(u: &Usage, w: &mut AttrWriter) {
     w.u64(sc::GEN_AI_USAGE_INPUT_TOKENS, u.input_tokens);
     w.u64(sc::GEN_AI_USAGE_OUTPUT_TOKENS, u.output_tokens);
     w.u64(ours::USAGE_TOTAL_TOKENS, u.total_tokens);
-    w.u64(sc::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cache_read_tokens);
+    w.u64(
+        sc::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+        u.cache_read_tokens,
+    );
     w.u64(
         sc::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
         u.cache_write_tokens,
@@ -160,7 +162,10 @@ fn mcp(a: &McpToolCall, w: &mut AttrWriter) {
 
 fn memory_lookup(a: &MemoryLookup, w: &mut AttrWriter) {
     w.str(ours::MEMORY_STORE, a.memory_store.as_deref());
-    w.str(ours::MEMORY_OPERATION, a.operation.map(names::memory_operation));
+    w.str(
+        ours::MEMORY_OPERATION,
+        a.operation.map(names::memory_operation),
+    );
     w.str(ours::MEMORY_QUERY, a.query.as_deref());
     w.str(sc::GEN_AI_CONVERSATION_ID, a.thread_id.as_deref());
     w.str(ours::MEMORY_RESOURCE_ID, a.resource_id.as_deref());
@@ -172,7 +177,10 @@ fn memory_lookup(a: &MemoryLookup, w: &mut AttrWriter) {
 
 fn memory_update(a: &MemoryUpdate, w: &mut AttrWriter) {
     w.str(ours::MEMORY_STORE, a.memory_store.as_deref());
-    w.str(ours::MEMORY_OPERATION, a.operation.map(names::memory_operation));
+    w.str(
+        ours::MEMORY_OPERATION,
+        a.operation.map(names::memory_operation),
+    );
     w.str(sc::GEN_AI_CONVERSATION_ID, a.thread_id.as_deref());
     w.str(ours::MEMORY_RESOURCE_ID, a.resource_id.as_deref());
     w.strs(ours::MEMORY_RECORD_IDS, &a.record_ids);
