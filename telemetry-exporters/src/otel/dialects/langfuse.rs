@@ -1,6 +1,7 @@
 //! Langfuse (SDK v3+, OpenTelemetry based): `langfuse.observation.*` and `langfuse.trace.*`.
 //! Usage and cost details are read in `usage.rs`.
 
+use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use serde_json::{Map, Value};
 use telemetry_types::{SpanError, Str, Timestamp};
 
@@ -14,11 +15,14 @@ pub(crate) fn model(bag: &mut Bag, slot: &mut Option<Str>) {
     fill_str(bag, slot, lf::MODEL_NAME);
 }
 
-/// `langfuse.observation.input` / `output` (JSON text or plain text).
+/// `langfuse.observation.input` / `output`: JSON text (the SDK serializes values as JSON,
+/// strings included), or plain text when it is not JSON.
 pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
     let key = if output { lf::OUTPUT } else { lf::INPUT };
-    bag.take(key)
-        .map(|v| value::as_json_lenient(value::wrap(v)))
+    bag.take(key).map(|v| match v {
+        Av::StringValue(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+        other => value::to_json(value::wrap(other)),
+    })
 }
 
 /// Milliseconds from `start` to `langfuse.observation.completion_start_time`.
