@@ -31,6 +31,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 //! ```
 
+#[cfg(feature = "macros")]
+#[doc(hidden)]
+#[path = "macro_support.rs"]
+pub mod __private;
 mod context;
 mod dispatch;
 mod exporter;
@@ -52,3 +56,6 @@ pub use span::{Span, SpanBuilder, SpanRef};
 pub use telemetry::{AiTelemetry, BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 
 pub use telemetry_types::*;
+
+#[cfg(feature = "macros")]
+pub use telemetry_macros::{instrument_class, with_span};

@@ -1,0 +1,320 @@
+//! The expansion of one instrumented function.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, FnArg, Ident, Lit, Pat, ReturnType, Signature, Type};
+
+use crate::args::{Errors, Options};
+use crate::fields::Kind;
+
+/// Rewrites `block`, the body of the function `sig`, so that it runs in a span.
+pub(crate) fn instrument(
+    options: &Options,
+    sig: &Signature,
+    block: &Block,
+    default_name: &str,
+) -> syn::Result<Block> {
+    let mut errors = Errors::default();
+    if let Some(constness) = &sig.constness {
+        errors.push(syn::Error::new(
+            constness.span(),
+            "a `const fn` cannot be instrumented: spans are started at run time",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new(
+            variadic.span(),
+            "variadic functions cannot be instrumented",
+        ));
+    }
+    let attributes = options.checked_attributes();
+    let inputs = recorded_args(sig, options);
+    let (attributes, inputs) = match (attributes, inputs) {
+        (Ok(a), Ok(i)) => (a, i),
+        (a, i) => {
+            if let Err(e) = a {
+                errors.push(e);
+            }
+            if let Err(e) = i {
+                errors.push(e);
+            }
+            return Err(errors.finish().expect_err("an error was pushed"));
+        }
+    };
+    errors.finish()?;
+
+    let telemetry = match &options.telemetry {
+        Some(lit) => quote!(::core::option::Option::Some(#lit)),
+        None => quote!(::core::option::Option::None),
+    };
+    let name = match &options.name {
+        Some(Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        })) => quote!(::telemetry_core::Str::Borrowed(#lit)),
+        Some(expr) => quote_spanned!(expr.span()=> ::core::convert::Into::into(#expr)),
+        None => quote!(::telemetry_core::Str::Borrowed(#default_name)),
+    };
+    let attributes = attributes_expr(options, &attributes);
+    let record_input = record_input(&inputs);
+    let fake_return = fake_return(sig);
+    let finish = finish(sig, options);
+
+    let start = quote! {
+        let mut __tm_guard = ::telemetry_core::__private::Guard::new(
+            ::telemetry_core::__private::start(#telemetry, || #name, || #attributes),
+        );
+        #record_input
+    };
+    let body = if sig.asyncness.is_some() {
+        quote! {{
+            #start
+            let __tm_body = async move { #fake_return #block };
+            let __tm_cx = __tm_guard.span().map(::telemetry_core::SpanRef::context);
+            let __tm_ret = match __tm_cx {
+                ::core::option::Option::Some(__tm_cx) => {
+                    ::telemetry_core::__private::FutureExt::with_context(__tm_body, __tm_cx).await
+                }
+                ::core::option::Option::None => __tm_body.await,
+            };
+            if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
+                #finish
+            }
+            __tm_ret
+        }}
+    } else {
+        quote! {{
+            #start
+            let __tm_body = ::telemetry_core::__private::once(move || { #fake_return #block });
+            let __tm_ret = match __tm_guard.span() {
+                ::core::option::Option::Some(__tm_span) => __tm_span.in_scope(__tm_body),
+                ::core::option::Option::None => __tm_body(),
+            };
+            if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
+                #finish
+            }
+            __tm_ret
+        }}
+    };
+    syn::parse2(body)
+}
+
+/// Names of the arguments recorded as input, after `skip` and `skip_all`.
+fn recorded_args(sig: &Signature, options: &Options) -> syn::Result<Vec<Ident>> {
+    let mut all = Vec::new();
+    for input in &sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            pat_idents(&typed.pat, &mut all);
+        }
+    }
+    all.retain(|i| i != "self");
+    let mut errors = Errors::default();
+    for skipped in &options.skip {
+        if !all.iter().any(|a| a == skipped) {
+            let listed: Vec<String> = all.iter().map(|a| format!("`{a}`")).collect();
+            let message = if listed.is_empty() {
+                format!(
+                    "`skip({skipped})`: the function has no argument `{skipped}` (it has no arguments to skip)"
+                )
+            } else {
+                format!(
+                    "`skip({skipped})`: the function has no argument `{skipped}`; its arguments are {}",
+                    listed.join(", ")
+                )
+            };
+            errors.push(syn::Error::new(skipped.span(), message));
+        }
+    }
+    errors.finish()?;
+    if options.skip_all {
+        return Ok(Vec::new());
+    }
+    all.retain(|a| !options.skip.contains(a));
+    Ok(all)
+}
+
+fn pat_idents(pat: &Pat, out: &mut Vec<Ident>) {
+    match pat {
+        Pat::Ident(p) => {
+            out.push(p.ident.clone());
+            if let Some((_, sub)) = &p.subpat {
+                pat_idents(sub, out);
+            }
+        }
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| pat_idents(p, out)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pat_idents(p, out)),
+        Pat::Struct(s) => s.fields.iter().for_each(|f| pat_idents(&f.pat, out)),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| pat_idents(p, out)),
+        Pat::Reference(r) => pat_idents(&r.pat, out),
+        Pat::Type(t) => pat_idents(&t.pat, out),
+        Pat::Paren(p) => pat_idents(&p.pat, out),
+        _ => {}
+    }
+}
+
+/// `SpanAttributes` built from the span type and `attributes(...)`.
+fn attributes_expr(options: &Options, attributes: &[(Ident, Expr, Option<Kind>)]) -> TokenStream {
+    let def = options.span_type();
+    let ty = format_ident!("{}", def.struct_name);
+    if attributes.is_empty() {
+        return quote! {
+            ::telemetry_core::SpanAttributes::#ty(::telemetry_core::attrs::#ty::default())
+        };
+    }
+    let sets = attributes.iter().map(|(field, value, kind)| {
+        let span = value.span();
+        let Some(kind) = kind else {
+            let key = field.to_string();
+            return quote_spanned! {span=>
+                __tm_attrs.fields.insert(
+                    ::std::string::String::from(#key),
+                    ::telemetry_core::__private::json(&(#value)),
+                );
+            };
+        };
+        let converted = match kind {
+            Kind::Str => match value {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(lit), ..
+                }) => quote_spanned!(span=> ::core::option::Option::Some(::telemetry_core::Str::Borrowed(#lit))),
+                _ => quote_spanned!(span=> ::core::option::Option::Some(::telemetry_core::__private::str_field(&(#value)))),
+            },
+            Kind::String => quote_spanned!(span=> ::core::option::Option::Some(::telemetry_core::__private::string_field(&(#value)))),
+            Kind::StrList => quote_spanned!(span=> ::telemetry_core::__private::str_list(&(#value))),
+            Kind::Value => quote_spanned!(span=> ::core::option::Option::Some(#value)),
+            Kind::Into => quote_spanned!(span=> ::core::option::Option::Some(::core::convert::Into::into(#value))),
+            Kind::List => quote_spanned!(span=> ::core::convert::Into::into(#value)),
+            Kind::Json => quote_spanned!(span=> ::core::option::Option::Some(::telemetry_core::__private::json(&(#value)))),
+        };
+        quote! { __tm_attrs.#field = #converted; }
+    });
+    quote! {{
+        let mut __tm_attrs = ::telemetry_core::attrs::#ty::default();
+        #(#sets)*
+        ::telemetry_core::SpanAttributes::#ty(__tm_attrs)
+    }}
+}
+
+/// Records the arguments as a JSON object keyed by name, serialized once, straight from the
+/// borrowed arguments (no copies), and only when the span records.
+fn record_input(inputs: &[Ident]) -> TokenStream {
+    if inputs.is_empty() {
+        return TokenStream::new();
+    }
+    let fields: Vec<Ident> = (0..inputs.len())
+        .map(|i| format_ident!("__tm_f{i}"))
+        .collect();
+    let tys: Vec<Ident> = (0..inputs.len())
+        .map(|i| format_ident!("__TmA{i}"))
+        .collect();
+    let keys: Vec<String> = inputs
+        .iter()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        .collect();
+    let values = inputs
+        .iter()
+        .map(|ident| quote_spanned!(ident.span()=> ::telemetry_core::__private::arg(&#ident)));
+    let len = inputs.len();
+    quote! {
+        if let ::core::option::Option::Some(__tm_span) = __tm_guard.span() {
+            struct __TmInput<'__tm, #(#tys: ?::core::marker::Sized),*> {
+                #(#fields: &'__tm #tys,)*
+            }
+            impl<'__tm, #(#tys: ?::core::marker::Sized + ::telemetry_core::__private::serde::Serialize),*>
+                ::telemetry_core::__private::serde::Serialize for __TmInput<'__tm, #(#tys),*>
+            {
+                fn serialize<__TmS: ::telemetry_core::__private::serde::Serializer>(
+                    &self,
+                    __tm_s: __TmS,
+                ) -> ::core::result::Result<__TmS::Ok, __TmS::Error> {
+                    use ::telemetry_core::__private::serde::ser::SerializeMap as _;
+                    let mut __tm_m = __tm_s.serialize_map(::core::option::Option::Some(#len))?;
+                    #( __tm_m.serialize_entry(#keys, self.#fields)?; )*
+                    __tm_m.end()
+                }
+            }
+            __tm_span.record_input(&__TmInput { #(#fields: #values,)* });
+        }
+    }
+}
+
+/// `if false { let x: R = loop {}; return x; }`: tells the closure or async block its return
+/// type, so that `?` and `.into()` in the body infer as they did in the function.
+fn fake_return(sig: &Signature) -> TokenStream {
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return TokenStream::new();
+    };
+    if matches!(**ty, Type::Never(_)) {
+        return TokenStream::new();
+    }
+    let mut ty = (**ty).clone();
+    ImplToInfer.visit_type_mut(&mut ty);
+    if matches!(ty, Type::Infer(_)) {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(
+            unknown_lints,
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::let_with_type_underscore,
+            clippy::needless_return,
+            clippy::unreachable
+        )]
+        if false {
+            let __tm_fake_return: #ty = loop {};
+            return __tm_fake_return;
+        }
+    }
+}
+
+/// `impl Trait` cannot be written in a `let`; `_` keeps the rest of the type as a hint.
+struct ImplToInfer;
+
+impl VisitMut for ImplToInfer {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(it) = ty {
+            *ty = Type::Infer(syn::TypeInfer {
+                underscore_token: syn::Token![_](it.span()),
+            });
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// Records the error (`Err` of any `Result`) and the output, then ends the span.
+fn finish(sig: &Signature, options: &Options) -> TokenStream {
+    let has_output =
+        matches!(&sig.output, ReturnType::Type(_, ty) if !matches!(**ty, Type::Never(_)));
+    if !has_output {
+        return quote!(__tm_span.end(););
+    }
+    let error = quote! {
+        (&&&&&&&::telemetry_core::__private::Probe(&__tm_ret)).__tm_error(&__tm_span);
+    };
+    let end = if options.skip_output {
+        quote!(__tm_span.end();)
+    } else {
+        let span = match &sig.output {
+            ReturnType::Type(_, ty) => ty.span(),
+            ReturnType::Default => proc_macro2::Span::call_site(),
+        };
+        quote_spanned! {span=>
+            (&&&&::telemetry_core::__private::Probe(&__tm_ret)).__tm_end(__tm_span);
+        }
+    };
+    quote! {
+        #[allow(unused_imports)]
+        use ::telemetry_core::__private::{
+            ErrorProbe0 as _, ErrorProbe1 as _, ErrorProbe2 as _, ErrorProbe3 as _,
+            ErrorProbe4 as _, ErrorProbe5 as _, ErrorProbe6 as _, OutputProbe0 as _,
+            OutputProbe1 as _, OutputProbe2 as _, OutputProbe3 as _,
+        };
+        #error
+        #end
+    }
+}
