@@ -24,10 +24,15 @@ struct Trace {
 }
 
 fn load(stem: &str) -> Trace {
-    let pb = otel::spans_from_request(otel::decode_protobuf(&fixture(&format!("{stem}.pb"))).unwrap());
-    let json = otel::spans_from_request(otel::decode_json(&fixture(&format!("{stem}.json"))).unwrap());
+    let pb =
+        otel::spans_from_request(otel::decode_protobuf(&fixture(&format!("{stem}.pb"))).unwrap());
+    let json =
+        otel::spans_from_request(otel::decode_json(&fixture(&format!("{stem}.json"))).unwrap());
     assert!(pb.rejected.is_empty() && json.rejected.is_empty());
-    assert_eq!(pb.spans, json.spans, "{stem}: protobuf and OTLP/JSON read differently");
+    assert_eq!(
+        pb.spans, json.spans,
+        "{stem}: protobuf and OTLP/JSON read differently"
+    );
     let mut spans = pb.spans;
     assert_eq!(spans.len(), 5, "{stem}");
     spans.sort_by_key(|s| (s.parent_span_id.is_some(), s.start_time));
@@ -38,7 +43,12 @@ fn load(stem: &str) -> Trace {
     assert_eq!(&*root.service_name, format!("genai-fixture-{stem}"));
     for call in &spans {
         assert_eq!(call.trace_id, root.trace_id, "{stem}: {}", call.name);
-        assert_eq!(call.parent_span_id, Some(root.span_id), "{stem}: {}", call.name);
+        assert_eq!(
+            call.parent_span_id,
+            Some(root.span_id),
+            "{stem}: {}",
+            call.name
+        );
         assert!(call.end_time.is_some_and(|end| end >= call.start_time));
     }
     Trace { root, calls: spans }
@@ -47,19 +57,33 @@ fn load(stem: &str) -> Trace {
 fn llm(span: &SpanRecord) -> &LlmGeneration {
     match &span.attributes {
         SpanAttributes::LlmGeneration(a) => a,
-        other => panic!("{}: expected an LLM generation, got {:?}", span.name, other.span_type()),
+        other => panic!(
+            "{}: expected an LLM generation, got {:?}",
+            span.name,
+            other.span_type()
+        ),
     }
 }
 
 fn embedding(span: &SpanRecord) -> &EmbeddingGeneration {
     match &span.attributes {
         SpanAttributes::EmbeddingGeneration(a) => a,
-        other => panic!("{}: expected an embedding, got {:?}", span.name, other.span_type()),
+        other => panic!(
+            "{}: expected an embedding, got {:?}",
+            span.name,
+            other.span_type()
+        ),
     }
 }
 
 /// Expected token counts: input, output, cache read, reasoning, total.
-type Tokens = (Option<u64>, Option<u64>, Option<u64>, Option<u64>, Option<u64>);
+type Tokens = (
+    Option<u64>,
+    Option<u64>,
+    Option<u64>,
+    Option<u64>,
+    Option<u64>,
+);
 
 struct Expected {
     model: &'static str,
@@ -83,33 +107,79 @@ fn check(stem: &str, e: &Expected) -> Trace {
         let what = format!("{stem} call {}", i + 1);
         assert_eq!(a.model.as_deref(), Some(e.model), "{what}: model");
         assert_eq!(a.provider.as_deref(), Some("openai"), "{what}: provider");
-        assert_eq!(a.response_model.as_deref(), Some(MINI_DATED), "{what}: response model");
-        assert!(matches!(a.operation, None | Some(LlmOperation::Chat)), "{what}");
+        assert_eq!(
+            a.response_model.as_deref(),
+            Some(MINI_DATED),
+            "{what}: response model"
+        );
+        assert!(
+            matches!(a.operation, None | Some(LlmOperation::Chat)),
+            "{what}"
+        );
         let u = a.usage.unwrap_or_default();
-        let got = (u.input_tokens, u.output_tokens, u.cache_read_tokens, u.reasoning_tokens, u.total_tokens);
-        assert_eq!(got, e.tokens[i], "{what}: tokens (in, out, cache, reasoning, total)");
+        let got = (
+            u.input_tokens,
+            u.output_tokens,
+            u.cache_read_tokens,
+            u.reasoning_tokens,
+            u.total_tokens,
+        );
+        assert_eq!(
+            got, e.tokens[i],
+            "{what}: tokens (in, out, cache, reasoning, total)"
+        );
         let finish: Vec<&str> = a.finish_reasons.iter().map(|s| &**s).collect();
         assert_eq!(finish, e.finish[i], "{what}: finish reasons");
         assert_eq!(a.streaming, e.streaming[i], "{what}: streaming");
         if e.content {
-            let input = span.input.as_ref().map(Value::to_string).unwrap_or_default();
-            assert!(input.contains("France") || input.contains("Paris") || input.contains("Count"), "{what}: input {input}");
+            let input = span
+                .input
+                .as_ref()
+                .map(Value::to_string)
+                .unwrap_or_default();
+            assert!(
+                input.contains("France") || input.contains("Paris") || input.contains("Count"),
+                "{what}: input {input}"
+            );
         }
     }
     let first = llm(&t.calls[0]);
     let p = first.parameters.clone().unwrap_or_default();
-    assert_eq!((p.temperature, p.max_tokens), (Some(0.2), Some(64)), "{stem}: parameters");
-    let tool_output = t.calls[1].output.as_ref().map(Value::to_string).unwrap_or_default();
-    assert_eq!(tool_output.contains("get_weather"), e.content, "{stem}: tool call in output");
+    assert_eq!(
+        (p.temperature, p.max_tokens),
+        (Some(0.2), Some(64)),
+        "{stem}: parameters"
+    );
+    let tool_output = t.calls[1]
+        .output
+        .as_ref()
+        .map(Value::to_string)
+        .unwrap_or_default();
+    assert_eq!(
+        tool_output.contains("get_weather"),
+        e.content,
+        "{stem}: tool call in output"
+    );
     if e.content {
-        let answer = t.calls[0].output.as_ref().map(Value::to_string).unwrap_or_default();
-        assert!(answer.contains("The capital of France is Paris."), "{stem}: {answer}");
+        let answer = t.calls[0]
+            .output
+            .as_ref()
+            .map(Value::to_string)
+            .unwrap_or_default();
+        assert!(
+            answer.contains("The capital of France is Paris."),
+            "{stem}: {answer}"
+        );
     }
     let emb = embedding(&t.calls[3]);
     assert_eq!(emb.model.as_deref(), Some(EMBED), "{stem}: embedding model");
     assert_eq!(emb.dimensions, e.embedding_dimensions, "{stem}: dimensions");
     let u = emb.usage.unwrap_or_default();
-    assert_eq!((u.input_tokens, u.total_tokens), e.embedding_tokens, "{stem}: embedding tokens");
+    assert_eq!(
+        (u.input_tokens, u.total_tokens),
+        e.embedding_tokens,
+        "{stem}: embedding tokens"
+    );
     t
 }
 
@@ -137,9 +207,18 @@ fn opentelemetry_genai_instrumentation() {
     assert_eq!(t.calls[0].name, "chat gpt-4o-mini");
     assert_eq!(t.calls[0].metadata["server.address"], "127.0.0.1");
     assert!(t.calls[0].metadata["server.port"].is_i64());
-    assert_eq!(t.calls[0].metadata["openai.response.service_tier"], "default");
+    assert_eq!(
+        t.calls[0].metadata["openai.response.service_tier"],
+        "default"
+    );
     assert_eq!(t.calls[3].name, "embeddings text-embedding-3-small");
-    assert_eq!(llm(&t.calls[0]).response_id.as_deref().map(|s| s.starts_with("chatcmpl-")), Some(true));
+    assert_eq!(
+        llm(&t.calls[0])
+            .response_id
+            .as_deref()
+            .map(|s| s.starts_with("chatcmpl-")),
+        Some(true)
+    );
 }
 
 #[test]
@@ -163,7 +242,10 @@ fn opentelemetry_genai_instrumentation_with_content() {
         },
     );
     let input = t.calls[0].input.as_ref().unwrap();
-    assert_eq!(input[0]["role"], "system", "messages keep the conventions' parts format");
+    assert_eq!(
+        input[0]["role"], "system",
+        "messages keep the conventions' parts format"
+    );
 }
 
 #[test]
@@ -187,7 +269,12 @@ fn openllmetry_current() {
     let stream = &t.calls[2];
     assert_eq!(stream.status, telemetry_types::SpanStatus::Ok);
     assert_eq!(stream.events.len(), 9, "chunk events are kept");
-    assert!(stream.events.iter().all(|e| e.name == "gen_ai.content.completion.chunk"));
+    assert!(
+        stream
+            .events
+            .iter()
+            .all(|e| e.name == "gen_ai.content.completion.chunk")
+    );
     assert!(t.calls[0].metadata.contains_key("gen_ai.openai.api_base"));
     assert!(t.calls[1].metadata.contains_key("gen_ai.tool.definitions"));
 }
@@ -210,19 +297,38 @@ fn openllmetry_legacy_deprecated_names() {
             embedding_tokens: (Some(9), Some(9)),
         },
     );
-    assert_eq!(llm(&t.calls[0]).operation, Some(LlmOperation::Chat), "from llm.request.type");
+    assert_eq!(
+        llm(&t.calls[0]).operation,
+        Some(LlmOperation::Chat),
+        "from llm.request.type"
+    );
     // Flattened gen_ai.prompt.N.* / gen_ai.completion.N.* are rebuilt as message lists.
     let input = t.calls[0].input.as_ref().unwrap();
     assert_eq!(input.as_array().map(Vec::len), Some(2));
     assert_eq!(input[0]["role"], "system");
     let output = t.calls[1].output.as_ref().unwrap();
     assert_eq!(output[0]["tool_calls"][0]["name"], "get_weather");
-    assert_eq!(t.calls[3].input.as_ref().and_then(Value::as_array).map(Vec::len), Some(2));
+    assert_eq!(
+        t.calls[3]
+            .input
+            .as_ref()
+            .and_then(Value::as_array)
+            .map(Vec::len),
+        Some(2)
+    );
     assert_eq!(t.calls[2].events.len(), 9);
     // Oddities are kept as they were, not dropped.
     assert_eq!(t.calls[0].metadata["llm.headers"], "None");
-    assert!(t.calls[0].metadata.contains_key("gen_ai.request.reasoning_effort"));
-    assert!(t.calls[1].metadata.contains_key("llm.request.functions.0.name"));
+    assert!(
+        t.calls[0]
+            .metadata
+            .contains_key("gen_ai.request.reasoning_effort")
+    );
+    assert!(
+        t.calls[1]
+            .metadata
+            .contains_key("llm.request.functions.0.name")
+    );
 }
 
 fn check_openinference(stem: &str) -> Trace {
@@ -249,14 +355,19 @@ fn check_openinference(stem: &str) -> Trace {
     }
     // The first-token event gives the time to first token, and is kept.
     let stream = &t.calls[2];
-    let ttft = llm(stream).time_to_first_token_ms.expect("time to first token");
-    assert!(ttft >= 0.0 && ttft < 60_000.0);
+    let ttft = llm(stream)
+        .time_to_first_token_ms
+        .expect("time to first token");
+    assert!((0.0..60_000.0).contains(&ttft));
     assert_eq!(stream.events[0].name, "First Token Stream Event");
     let emb = embedding(&t.calls[3]);
     assert_eq!(emb.input_count, Some(2));
     assert_eq!(emb.encoding_format.as_deref(), Some("base64"));
     let vectors = &t.calls[3].metadata["embedding.embeddings"];
-    assert_eq!(vectors[0]["embedding"]["vector"].as_array().map(Vec::len), Some(8));
+    assert_eq!(
+        vectors[0]["embedding"]["vector"].as_array().map(Vec::len),
+        Some(8)
+    );
     t
 }
 
@@ -265,8 +376,17 @@ fn openinference() {
     let t = check_openinference("openinference");
     // input.value / output.value are the request and response bodies.
     assert_eq!(t.calls[0].input.as_ref().unwrap()["model"], MINI);
-    assert!(t.calls[0].metadata.contains_key("llm.invocation_parameters"));
-    assert!(!t.calls[0].metadata.keys().any(|k| k.starts_with("llm.input_messages")));
+    assert!(
+        t.calls[0]
+            .metadata
+            .contains_key("llm.invocation_parameters")
+    );
+    assert!(
+        !t.calls[0]
+            .metadata
+            .keys()
+            .any(|k| k.starts_with("llm.input_messages"))
+    );
 }
 
 #[test]
@@ -283,5 +403,8 @@ fn openinference_with_genai_semconv() {
     );
     // A foreign span's instrumentation scope is kept.
     assert_eq!(t.root.metadata["otel.scope.name"], "genai-fixture.agent");
-    assert_eq!(t.calls[0].metadata["otel.scope.name"], "openinference.instrumentation.openai");
+    assert_eq!(
+        t.calls[0].metadata["otel.scope.name"],
+        "openinference.instrumentation.openai"
+    );
 }

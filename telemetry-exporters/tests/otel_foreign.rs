@@ -54,7 +54,10 @@ fn openinference_span_kinds() {
         let record = read(span("x", vec![kv("openinference.span.kind", s(kind))]));
         assert_eq!(record.span_type(), expected, "{kind}");
     }
-    let reranker = read(span("x", vec![kv("openinference.span.kind", s("RERANKER"))]));
+    let reranker = read(span(
+        "x",
+        vec![kv("openinference.span.kind", s("RERANKER"))],
+    ));
     assert_eq!(reranker.metadata["openinference.span.kind"], "RERANKER");
 }
 
@@ -74,7 +77,9 @@ fn openinference_tool_and_retriever_details() {
             kv("metadata", s(r#"{"team": "search"}"#)),
         ],
     ));
-    let SpanAttributes::ToolCall(t) = &tool.attributes else { panic!() };
+    let SpanAttributes::ToolCall(t) = &tool.attributes else {
+        panic!()
+    };
     assert_eq!(t.tool_name.as_deref(), Some("get_weather"));
     assert_eq!(t.description.as_deref(), Some("Weather by city"));
     assert_eq!(tool.input, Some(json!({"city": "Paris"})));
@@ -88,12 +93,17 @@ fn openinference_tool_and_retriever_details() {
         vec![
             kv("openinference.span.kind", s("RETRIEVER")),
             kv("retrieval.documents.0.document.id", s("d1")),
-            kv("retrieval.documents.0.document.content", s("Refunds within 30 days.")),
+            kv(
+                "retrieval.documents.0.document.content",
+                s("Refunds within 30 days."),
+            ),
             kv("retrieval.documents.0.document.score", Av::DoubleValue(0.9)),
             kv("retrieval.documents.1.document.id", s("d2")),
         ],
     ));
-    let SpanAttributes::RagQuery(r) = &retriever.attributes else { panic!() };
+    let SpanAttributes::RagQuery(r) = &retriever.attributes else {
+        panic!()
+    };
     assert_eq!(r.chunks.len(), 2);
     assert_eq!(r.chunks[0].id.as_deref(), Some("d1"));
     assert_eq!(r.chunks[0].score, Some(0.9));
@@ -115,14 +125,19 @@ fn openllmetry_decorator_spans() {
                 kv("traceloop.span.kind", s(kind)),
                 kv("traceloop.entity.name", s("pirate_joke")),
                 kv("traceloop.workflow.name", s("joke_flow")),
-                kv("traceloop.entity.input", s(r#"{"args": [], "kwargs": {"topic": "sea"}}"#)),
+                kv(
+                    "traceloop.entity.input",
+                    s(r#"{"args": [], "kwargs": {"topic": "sea"}}"#),
+                ),
                 kv("traceloop.entity.output", s(r#""Arr!""#)),
             ],
         ));
         assert_eq!(record.span_type(), expected, "{kind}");
         assert_eq!(record.input.as_ref().unwrap()["kwargs"]["topic"], "sea");
         match &record.attributes {
-            SpanAttributes::WorkflowRun(w) => assert_eq!(w.workflow_name.as_deref(), Some("joke_flow")),
+            SpanAttributes::WorkflowRun(w) => {
+                assert_eq!(w.workflow_name.as_deref(), Some("joke_flow"))
+            }
             SpanAttributes::WorkflowStep(w) => {
                 assert_eq!(w.step_name.as_deref(), Some("pirate_joke"));
                 assert_eq!(w.workflow_name.as_deref(), Some("joke_flow"));
@@ -144,10 +159,17 @@ fn genai_agent_tool_retrieval_memory_and_mcp_from_other_sdks() {
             kv("gen_ai.agent.id", s("asst_1")),
             kv("gen_ai.provider.name", s("openai")),
             kv("gen_ai.conversation.id", s("conv_1")),
-            kv("gen_ai.system_instructions", s(r#"[{"type":"text","content":"Be precise."},{"type":"text","content":"Show steps."}]"#)),
+            kv(
+                "gen_ai.system_instructions",
+                s(
+                    r#"[{"type":"text","content":"Be precise."},{"type":"text","content":"Show steps."}]"#,
+                ),
+            ),
         ],
     ));
-    let SpanAttributes::AgentRun(a) = &agent.attributes else { panic!() };
+    let SpanAttributes::AgentRun(a) = &agent.attributes else {
+        panic!()
+    };
     assert_eq!(a.agent_name.as_deref(), Some("Math Tutor"));
     assert_eq!(a.instructions.as_deref(), Some("Be precise.\nShow steps."));
     assert_eq!(agent.trace.session_id.as_deref(), Some("conv_1"));
@@ -162,8 +184,13 @@ fn genai_agent_tool_retrieval_memory_and_mcp_from_other_sdks() {
             kv("gen_ai.tool.call.arguments", s(r#"{"from": "CDG"}"#)),
         ],
     ));
-    let SpanAttributes::ToolCall(t) = &tool.attributes else { panic!() };
-    assert_eq!((t.tool_name.as_deref(), t.call_id.as_deref()), (Some("Flights"), Some("call_1")));
+    let SpanAttributes::ToolCall(t) = &tool.attributes else {
+        panic!()
+    };
+    assert_eq!(
+        (t.tool_name.as_deref(), t.call_id.as_deref()),
+        (Some("Flights"), Some("call_1"))
+    );
     assert_eq!(tool.input, Some(json!({"from": "CDG"})));
 
     let rag = read(span(
@@ -172,17 +199,28 @@ fn genai_agent_tool_retrieval_memory_and_mcp_from_other_sdks() {
             kv("gen_ai.operation.name", s("retrieval")),
             kv("gen_ai.data_source.id", s("docs")),
             kv("gen_ai.retrieval.query.text", s("refunds")),
-            kv("gen_ai.retrieval.documents", s(r#"[{"id": "doc_1", "score": 0.95}]"#)),
+            kv(
+                "gen_ai.retrieval.documents",
+                s(r#"[{"id": "doc_1", "score": 0.95}]"#),
+            ),
         ],
     ));
-    let SpanAttributes::RagQuery(r) = &rag.attributes else { panic!() };
+    let SpanAttributes::RagQuery(r) = &rag.attributes else {
+        panic!()
+    };
     assert_eq!(r.index.as_deref(), Some("docs"));
     assert_eq!(r.query.as_deref(), Some("refunds"));
     assert_eq!(r.chunks[0].score, Some(0.95));
 
-    let memory = read(span("search_memory prefs", vec![kv("gen_ai.operation.name", s("search_memory"))]));
+    let memory = read(span(
+        "search_memory prefs",
+        vec![kv("gen_ai.operation.name", s("search_memory"))],
+    ));
     assert_eq!(memory.span_type(), SpanType::MemoryLookup);
-    let delete = read(span("delete_memory prefs", vec![kv("gen_ai.operation.name", s("delete_memory"))]));
+    let delete = read(span(
+        "delete_memory prefs",
+        vec![kv("gen_ai.operation.name", s("delete_memory"))],
+    ));
     assert_eq!(delete.span_type(), SpanType::MemoryUpdate);
 
     let mcp = read(span(
@@ -196,7 +234,9 @@ fn genai_agent_tool_retrieval_memory_and_mcp_from_other_sdks() {
             kv("network.transport", s("pipe")),
         ],
     ));
-    let SpanAttributes::McpToolCall(m) = &mcp.attributes else { panic!("{:?}", mcp.span_type()) };
+    let SpanAttributes::McpToolCall(m) = &mcp.attributes else {
+        panic!("{:?}", mcp.span_type())
+    };
     assert_eq!(m.tool_name.as_deref(), Some("read_file"));
     assert_eq!(m.call_id.as_deref(), Some("42"));
     assert_eq!(m.session_id.as_deref(), Some("sess"));
@@ -207,13 +247,22 @@ fn genai_agent_tool_retrieval_memory_and_mcp_from_other_sdks() {
 fn errors_from_status_error_type_and_exception_events() {
     let mut failed = span(
         "chat gpt-4o",
-        vec![kv("gen_ai.operation.name", s("chat")), kv("error.type", s("timeout"))],
+        vec![
+            kv("gen_ai.operation.name", s("chat")),
+            kv("error.type", s("timeout")),
+        ],
     );
-    failed.status = Some(Status { message: "deadline exceeded".into(), code: 2 });
+    failed.status = Some(Status {
+        message: "deadline exceeded".into(),
+        code: 2,
+    });
     let record = read(failed.clone());
     assert_eq!(record.status, SpanStatus::Error);
     let e = record.error.unwrap();
-    assert_eq!((&*e.kind, e.message.as_str()), ("timeout", "deadline exceeded"));
+    assert_eq!(
+        (&*e.kind, e.message.as_str()),
+        ("timeout", "deadline exceeded")
+    );
     assert!(!record.metadata.contains_key("error.type"));
 
     failed.events = vec![Event {
@@ -228,10 +277,16 @@ fn errors_from_status_error_type_and_exception_events() {
     }];
     let record = read(failed);
     let e = record.error.unwrap();
-    assert_eq!((&*e.kind, e.message.as_str()), ("openai.APITimeoutError", "Request timed out."));
+    assert_eq!(
+        (&*e.kind, e.message.as_str()),
+        ("openai.APITimeoutError", "Request timed out.")
+    );
     // The stack trace has no field of ours: the event is kept as well.
     assert_eq!(record.events.len(), 1);
-    assert_eq!(record.events[0].attributes["exception.stacktrace"], "Traceback ...");
+    assert_eq!(
+        record.events[0].attributes["exception.stacktrace"],
+        "Traceback ..."
+    );
     // error.type disagrees with the exception's type: kept.
     assert_eq!(record.metadata["error.type"], "timeout");
 }

@@ -26,9 +26,20 @@ fn read(span: Span) -> Result<telemetry_types::SpanRecord, FromOtlpError> {
 fn invalid_ids_are_typed_errors() {
     let ok = || (vec![1; 16], vec![2; 8]);
     let (t, s) = ok();
-    assert!(read(span(t, s, Vec::new())).unwrap().parent_span_id.is_none());
+    assert!(
+        read(span(t, s, Vec::new()))
+            .unwrap()
+            .parent_span_id
+            .is_none()
+    );
     let (t, s) = ok();
-    assert!(read(span(t, s, vec![0; 8])).unwrap().parent_span_id.is_none(), "all-zero parent = root");
+    assert!(
+        read(span(t, s, vec![0; 8]))
+            .unwrap()
+            .parent_span_id
+            .is_none(),
+        "all-zero parent = root"
+    );
     assert!(matches!(
         read(span(vec![1; 15], vec![2; 8], Vec::new())),
         Err(FromOtlpError::TraceId(IdParseError::Length { .. }))
@@ -81,13 +92,20 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 }
 
 fn ingest(body: &[u8], json: bool) {
-    let decoded = if json { otel::decode_json(body) } else { otel::decode_protobuf(body) };
+    let decoded = if json {
+        otel::decode_json(body)
+    } else {
+        otel::decode_protobuf(body)
+    };
     if let Ok(request) = decoded {
         let _ = otel::spans_from_request(request);
     }
@@ -108,7 +126,11 @@ fn random_bytes_never_panic() {
 fn corrupted_real_payloads_never_panic() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otlp");
     let mut rng = Lcg(7);
-    for name in ["openinference.pb", "openllmetry-legacy.pb", "otel-genai-content.pb"] {
+    for name in [
+        "openinference.pb",
+        "openllmetry-legacy.pb",
+        "otel-genai-content.pb",
+    ] {
         let original = std::fs::read(dir.join(name)).unwrap();
         for _ in 0..300 {
             let mut body = original.clone();

@@ -619,7 +619,9 @@ fn outbound(out: &mut String) {
         let _ = write!(
             out,
             "\n### `{t}`\n\nspan kind `{}`, `gen_ai.operation.name` `{op}`, span name {}\n\n| our field | OTLP | note |\n|---|---|---|\n",
-            names::span_kind(t).as_str_name().trim_start_matches("SPAN_KIND_"),
+            names::span_kind(t)
+                .as_str_name()
+                .trim_start_matches("SPAN_KIND_"),
             names::span_name_rule(t),
         );
         let usage: &[Row] = if has_usage(t) { USAGE_AND_COST } else { &[] };

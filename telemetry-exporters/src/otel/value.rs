@@ -201,10 +201,10 @@ pub(crate) fn as_json_lenient(value: AnyValue) -> Value {
 /// Parses JSON text that looks like an object or array; anything else stays a string.
 pub(crate) fn parse_json_text(s: String) -> Value {
     let t = s.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(v) = serde_json::from_str(&s) {
-            return v;
-        }
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str(&s)
+    {
+        return v;
     }
     Value::String(s)
 }

@@ -8,6 +8,9 @@ use crate::otel::semconv::{
 };
 use crate::otel::value;
 
+/// Maps a dialect's span-kind value to our span type.
+type Marker = fn(&str) -> Option<SpanType>;
+
 /// Decides the span type. A marker that maps one to one (our own `ai_telemetry.span.type`,
 /// `openinference.span.kind` `LLM`, …) is taken; one that does not (`GUARDRAIL`, Langfuse
 /// `span`) is left in the bag so it is kept in metadata.
@@ -17,7 +20,7 @@ pub(crate) fn classify(bag: &mut Bag) -> SpanType {
     }) {
         return t;
     }
-    let markers: [(&str, fn(&str) -> Option<SpanType>); 3] = [
+    let markers: [(&str, Marker); 3] = [
         (langfuse::OBSERVATION_TYPE, langfuse_type),
         (oi::SPAN_KIND, openinference_kind),
         (ol::SPAN_KIND, traceloop_kind),
