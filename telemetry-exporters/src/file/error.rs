@@ -23,7 +23,11 @@ pub enum FileExporterError {
 }
 
 impl FileExporterError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         FileExporterError::Io {
             action,
             path: path.into(),

@@ -58,7 +58,11 @@ impl EventReader {
             source,
         };
         let files = if std::fs::metadata(path).map_err(io)?.is_dir() {
-            naming::list(path, None).map_err(io)?.into_iter().map(|(_, p)| p).collect()
+            naming::list(path, None)
+                .map_err(io)?
+                .into_iter()
+                .map(|(_, p)| p)
+                .collect()
         } else {
             VecDeque::from([path.to_owned()])
         };
@@ -122,11 +126,12 @@ impl FileLines {
             Ok(_) if self.buffer.last() != Some(&b'\n') => Step::End(true),
             Ok(_) => {
                 self.line += 1;
-                let parsed = serde_json::from_slice(&self.buffer).map_err(|source| ReadError::Parse {
-                    path: self.path.clone(),
-                    line: self.line,
-                    source,
-                });
+                let parsed =
+                    serde_json::from_slice(&self.buffer).map_err(|source| ReadError::Parse {
+                        path: self.path.clone(),
+                        line: self.line,
+                        source,
+                    });
                 Step::Event(parsed)
             }
             Err(_) => Step::End(true),
@@ -174,4 +179,3 @@ impl Iterator for EventReader {
 pub fn read_all(path: impl AsRef<Path>) -> Result<Vec<TelemetryEvent>, ReadError> {
     EventReader::open(path)?.collect()
 }
-

@@ -78,11 +78,14 @@ impl<W: Write> FramedWriter<W> {
         };
         self.frame = match self.compression {
             Compression::None => Frame::Plain(BufWriter::with_capacity(256 << 10, inner)),
-            Compression::Gzip { level } => {
-                Frame::Gzip(GzEncoder::new(inner, flate2::Compression::new(level.min(9))))
-            }
+            Compression::Gzip { level } => Frame::Gzip(GzEncoder::new(
+                inner,
+                flate2::Compression::new(level.min(9)),
+            )),
             #[cfg(feature = "zstd")]
-            Compression::Zstd { level } => Frame::Zstd(zstd::stream::write::Encoder::new(inner, level)?),
+            Compression::Zstd { level } => {
+                Frame::Zstd(zstd::stream::write::Encoder::new(inner, level)?)
+            }
         };
         Ok(())
     }
@@ -113,6 +116,14 @@ impl<W: Write> FramedWriter<W> {
             #[cfg(feature = "zstd")]
             Frame::Zstd(w) => Some(w.get_ref()),
             Frame::Broken => None,
+        }
+    }
+
+    /// Bytes held in a plain file's buffer (compressors' buffers are not counted).
+    pub(crate) fn buffered(&self) -> usize {
+        match &self.frame {
+            Frame::Plain(w) => w.buffer().len(),
+            _ => 0,
         }
     }
 
@@ -172,6 +183,11 @@ impl Sink {
     /// Bytes on disk (not counting what the compressor still holds).
     pub(crate) fn disk_bytes(&self) -> u64 {
         self.writer.inner().map_or(0, |inner| inner.written)
+    }
+
+    /// Size of the file once buffers are written (a compressor's pending output excepted).
+    pub(crate) fn size(&self) -> u64 {
+        self.disk_bytes() + self.writer.buffered() as u64
     }
 
     /// Time since the file was created.

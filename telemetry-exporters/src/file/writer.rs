@@ -86,7 +86,10 @@ impl Writer {
 
     /// Runs until shutdown or until every sender is gone.
     pub(crate) fn run(mut self, rx: Receiver<Message>) {
-        let tick = self.config.flush_interval.clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let tick = self
+            .config
+            .flush_interval
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
         loop {
             match rx.recv_timeout(tick) {
                 Ok(Message::Lines(bytes, count)) => self.write(&bytes, count),
@@ -114,7 +117,9 @@ impl Writer {
             self.fail(count, &e.to_string());
             return;
         }
-        let Some(sink) = self.sink.as_mut() else { return };
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
         match sink.write_lines(bytes, count) {
             Ok(()) => self.in_frame += count,
             Err(e) => {
@@ -127,10 +132,15 @@ impl Writer {
 
     /// Ends frames on time and rotates by size and age.
     fn housekeeping(&mut self) {
-        let Some(sink) = self.sink.as_ref() else { return };
-        let too_big = sink.disk_bytes() >= self.config.max_file_bytes;
+        let Some(sink) = self.sink.as_ref() else {
+            return;
+        };
+        let too_big = sink.size() >= self.config.max_file_bytes;
         let too_old = sink.lines > 0
-            && self.config.max_file_age.is_some_and(|age| sink.age() >= age);
+            && self
+                .config
+                .max_file_age
+                .is_some_and(|age| sink.age() >= age);
         if too_big || too_old {
             self.rotate();
         } else if sink.dirty() && self.last_frame_end.elapsed() >= self.config.flush_interval {
@@ -140,7 +150,9 @@ impl Writer {
 
     /// Ends the open frame (and fsyncs with `sync`); counts its lines as written or failed.
     fn end_frame(&mut self, sync: bool) {
-        let Some(sink) = self.sink.as_mut() else { return };
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
         let before = sink.disk_bytes();
         let result = if sync { sink.sync() } else { sink.end_frame() };
         self.last_frame_end = Instant::now();
@@ -148,7 +160,9 @@ impl Writer {
             Ok(()) => {
                 let grown = sink.disk_bytes().saturating_sub(before);
                 self.counters.bytes.fetch_add(grown, Relaxed);
-                self.counters.written.fetch_add(std::mem::take(&mut self.in_frame), Relaxed);
+                self.counters
+                    .written
+                    .fetch_add(std::mem::take(&mut self.in_frame), Relaxed);
             }
             Err(e) => {
                 let message = format!("cannot write {}: {e}", sink.path.display());
@@ -191,7 +205,9 @@ impl Writer {
     }
 
     fn delete_old_files(&mut self) {
-        let Some(keep) = self.config.keep_rotated else { return };
+        let Some(keep) = self.config.keep_rotated else {
+            return;
+        };
         let files = match naming::list(&self.config.directory, Some(&self.config.prefix)) {
             Ok(files) => files,
             Err(e) => {
@@ -200,7 +216,10 @@ impl Writer {
             }
         };
         let current = self.sink.as_ref().map(|s| s.path.clone());
-        let rotated: Vec<_> = files.into_iter().filter(|(_, p)| Some(p) != current.as_ref()).collect();
+        let rotated: Vec<_> = files
+            .into_iter()
+            .filter(|(_, p)| Some(p) != current.as_ref())
+            .collect();
         let excess = rotated.len().saturating_sub(keep);
         for (_, path) in &rotated[..excess] {
             if let Err(e) = std::fs::remove_file(path) {
