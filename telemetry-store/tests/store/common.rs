@@ -139,6 +139,10 @@ pub(crate) fn span(
 }
 
 /// An LLM span with usage (and no cost).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a compact fixture for many call sites"
+)]
 pub(crate) fn llm(
     trace: u128,
     id: u64,
