@@ -27,6 +27,10 @@ pub mod otel;
 pub use console::ConsoleExporter;
 
 // Delivery exporters: HTTP (native JSON, OTLP) and file (JSON Lines).
+#[cfg(feature = "http")]
+pub mod http;
+#[cfg(feature = "http")]
+pub use http::{HttpExporter, HttpExporterConfig};
 #[cfg(feature = "file")]
 pub mod file;
 #[cfg(feature = "file")]
