@@ -6,11 +6,12 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub use serde;
 pub use telemetry_macros::__span_fields;
 
+use crate::context::Parent;
 pub use crate::context::FutureExt;
 pub use crate::registry::resolve_telemetry;
 use crate::span::{Span, SpanRef};
@@ -91,10 +92,43 @@ impl<T: Serialize + ?Sized> RecordArg for T {
     }
 }
 
-/// Checks that an argument is recordable (with a clear error otherwise) and borrows it.
-#[inline]
-pub fn arg<T: RecordArg + ?Sized>(value: &T) -> &T::Target {
-    value.as_record()
+/// The input of an instrumented call being built: a JSON object keyed by argument name,
+/// serialized straight from the borrowed arguments, and only when the span records and
+/// inputs are captured.
+pub struct Input {
+    map: Option<Map<String, Value>>,
+}
+
+impl Input {
+    /// An input for `span` with room for `len` arguments.
+    #[inline]
+    pub fn new(span: &SpanRef, len: usize) -> Input {
+        let capture = match &span.state {
+            Parent::Recording(shared) => shared.telemetry.include_io(),
+            _ => false,
+        };
+        Input {
+            map: capture.then(|| Map::with_capacity(len)),
+        }
+    }
+
+    /// Adds one argument (a clear compile error if it is not `Serialize`).
+    #[inline]
+    pub fn arg<T: RecordArg + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(map) = &mut self.map {
+            map.insert(name.to_owned(), crate::span::to_json(value.as_record()));
+        }
+    }
+
+    /// Sets the input of `span`.
+    #[inline]
+    pub fn record(self, span: &SpanRef) {
+        if let (Some(map), Parent::Recording(shared)) = (self.map, &span.state) {
+            if let Some(record) = shared.record.lock().as_mut() {
+                record.input = Some(Value::Object(map));
+            }
+        }
+    }
 }
 
 /// Return values that can be recorded as a span's output: every `serde::Serialize` type.

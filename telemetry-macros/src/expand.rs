@@ -196,45 +196,22 @@ fn attributes_expr(options: &Options, attributes: &[(Ident, Expr, Option<Kind>)]
     }}
 }
 
-/// Records the arguments as a JSON object keyed by name, serialized once, straight from the
-/// borrowed arguments (no copies), and only when the span records.
+/// Records the arguments as a JSON object keyed by name, serialized straight from the borrowed
+/// arguments, only when the span records and inputs are captured.
 fn record_input(inputs: &[Ident]) -> TokenStream {
     if inputs.is_empty() {
         return TokenStream::new();
     }
-    let fields: Vec<Ident> = (0..inputs.len())
-        .map(|i| format_ident!("__tm_f{i}"))
-        .collect();
-    let tys: Vec<Ident> = (0..inputs.len())
-        .map(|i| format_ident!("__TmA{i}"))
-        .collect();
-    let keys: Vec<String> = inputs
-        .iter()
-        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
-        .collect();
-    let values = inputs
-        .iter()
-        .map(|ident| quote_spanned!(ident.span()=> ::telemetry_core::__private::arg(&#ident)));
     let len = inputs.len();
+    let args = inputs.iter().map(|ident| {
+        let key = ident.to_string().trim_start_matches("r#").to_owned();
+        quote_spanned!(ident.span()=> __tm_input.arg(#key, &#ident);)
+    });
     quote! {
         if let ::core::option::Option::Some(__tm_span) = __tm_guard.span() {
-            struct __TmInput<'__tm, #(#tys: ?::core::marker::Sized),*> {
-                #(#fields: &'__tm #tys,)*
-            }
-            impl<'__tm, #(#tys: ?::core::marker::Sized + ::telemetry_core::__private::serde::Serialize),*>
-                ::telemetry_core::__private::serde::Serialize for __TmInput<'__tm, #(#tys),*>
-            {
-                fn serialize<__TmS: ::telemetry_core::__private::serde::Serializer>(
-                    &self,
-                    __tm_s: __TmS,
-                ) -> ::core::result::Result<__TmS::Ok, __TmS::Error> {
-                    use ::telemetry_core::__private::serde::ser::SerializeMap as _;
-                    let mut __tm_m = __tm_s.serialize_map(::core::option::Option::Some(#len))?;
-                    #( __tm_m.serialize_entry(#keys, self.#fields)?; )*
-                    __tm_m.end()
-                }
-            }
-            __tm_span.record_input(&__TmInput { #(#fields: #values,)* });
+            let mut __tm_input = ::telemetry_core::__private::Input::new(__tm_span, #len);
+            #(#args)*
+            __tm_input.record(__tm_span);
         }
     }
 }

@@ -248,7 +248,7 @@ pub fn instrument_class(args: TokenStream, item: TokenStream) -> TokenStream {
                 "#[instrument_class] goes on an `impl` block (for one function use #[with_span])",
             )
         })?;
-        instrument_impl(&options, imp)
+        Ok(instrument_impl(&options, imp))
     });
     match result {
         Ok(tokens) => tokens.into(),
@@ -259,7 +259,9 @@ pub fn instrument_class(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn instrument_impl(options: &Options, mut imp: ItemImpl) -> syn::Result<proc_macro2::TokenStream> {
+/// The instrumented impl block; on errors, the errors followed by the block with the macros'
+/// helper attributes removed (so that they do not add "cannot find attribute" errors).
+fn instrument_impl(options: &Options, mut imp: ItemImpl) -> proc_macro2::TokenStream {
     let prefix = match &options.prefix {
         Some(lit) => lit.value(),
         None => type_name(&imp.self_ty),
@@ -308,8 +310,13 @@ fn instrument_impl(options: &Options, mut imp: ItemImpl) -> syn::Result<proc_mac
             Err(e) => errors.push(e),
         }
     }
-    errors.finish()?;
-    Ok(imp.into_token_stream())
+    match errors.finish() {
+        Ok(()) => imp.into_token_stream(),
+        Err(e) => {
+            let e = e.to_compile_error();
+            quote!(#e #imp)
+        }
+    }
 }
 
 /// `Pipeline` for `Pipeline<T>`, `crate::Pipeline`, `&Pipeline`.
