@@ -52,6 +52,16 @@ pub(crate) fn error_category(c: ErrorCategory) -> &'static str {
     }
 }
 
+/// Parses a `gen_ai.operation.name` of an LLM call.
+pub(crate) fn parse_llm_operation(s: &str) -> Option<LlmOperation> {
+    match s {
+        op::CHAT => Some(LlmOperation::Chat),
+        op::TEXT_COMPLETION => Some(LlmOperation::TextCompletion),
+        op::GENERATE_CONTENT => Some(LlmOperation::GenerateContent),
+        _ => None,
+    }
+}
+
 /// Parses one of our snake_case enums from its wire name.
 pub(crate) fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(Value::String(s.to_owned())).ok()

@@ -463,6 +463,10 @@ pub mod langfuse {
     pub const TRACE_METADATA: &str = "langfuse.trace.metadata";
     /// `langfuse.observation.metadata` (JSON object) or prefix `langfuse.observation.metadata.`.
     pub const OBSERVATION_METADATA: &str = "langfuse.observation.metadata";
+    /// Prefix of `langfuse.trace.metadata.KEY`.
+    pub const TRACE_METADATA_PREFIX: &str = "langfuse.trace.metadata.";
+    /// Prefix of `langfuse.observation.metadata.KEY`.
+    pub const OBSERVATION_METADATA_PREFIX: &str = "langfuse.observation.metadata.";
     /// `langfuse.observation.usage_details` (JSON).
     pub const USAGE_DETAILS: &str = "langfuse.observation.usage_details";
     /// `langfuse.observation.cost_details` (JSON).

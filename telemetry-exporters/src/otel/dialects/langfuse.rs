@@ -39,23 +39,26 @@ pub(crate) fn level_error(bag: &mut Bag) -> Option<SpanError> {
     bag.take_as(lf::LEVEL, |v| {
         value::as_string(v).filter(|l| l == lf::LEVEL_ERROR)
     })?;
-    let message = bag
-        .take_as(lf::STATUS_MESSAGE, value::as_string)
-        .unwrap_or_default();
+    let message = bag.take_string(lf::STATUS_MESSAGE).unwrap_or_default();
     Some(SpanError::new(lf::ERROR_KIND, message))
 }
 
 /// `langfuse.trace.metadata.*` (or one JSON object) → trace context.
 pub(crate) fn trace_metadata(bag: &mut Bag, into: &mut Map<String, Value>) {
-    metadata(bag, lf::TRACE_METADATA, into);
+    metadata(bag, lf::TRACE_METADATA, lf::TRACE_METADATA_PREFIX, into);
 }
 
 /// `langfuse.observation.metadata.*` (or one JSON object) → span metadata.
 pub(crate) fn observation_metadata(bag: &mut Bag, into: &mut Map<String, Value>) {
-    metadata(bag, lf::OBSERVATION_METADATA, into);
+    metadata(
+        bag,
+        lf::OBSERVATION_METADATA,
+        lf::OBSERVATION_METADATA_PREFIX,
+        into,
+    );
 }
 
-fn metadata(bag: &mut Bag, key: &str, into: &mut Map<String, Value>) {
+fn metadata(bag: &mut Bag, key: &str, prefix: &str, into: &mut Map<String, Value>) {
     if let Some(Value::Object(map)) = bag
         .peek(key)
         .and_then(value::as_string)
@@ -64,9 +67,8 @@ fn metadata(bag: &mut Bag, key: &str, into: &mut Map<String, Value>) {
         bag.remove(key);
         into.extend(map);
     }
-    let prefix = format!("{key}.");
-    if bag.has_prefix(&prefix) {
-        for (k, v) in bag.take_prefix(&prefix) {
+    if bag.has_prefix(prefix) {
+        for (k, v) in bag.take_prefix(prefix) {
             let v = v.map_or(Value::Null, |v| value::as_json_lenient(value::wrap(v)));
             into.insert(k, v);
         }

@@ -112,10 +112,8 @@ pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
     } else {
         (oi::INPUT_VALUE, oi::INPUT_MIME_TYPE)
     };
-    let text = bag.take_as(key, value::as_string)?;
-    let is_json = bag
-        .take_as(mime, value::as_string)
-        .is_some_and(|m| m == oi::MIME_JSON);
+    let text = bag.take_string(key)?;
+    let is_json = bag.take_string(mime).is_some_and(|m| m == oi::MIME_JSON);
     Some(if is_json {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     } else {

@@ -15,9 +15,29 @@ struct Entry {
     live: bool,
 }
 
-/// Attributes of one span, looked up by binary search.
+/// Attributes of one span: sorted by key (for prefix scans), with an index sorted by key
+/// hash (for the many point lookups, most of them of absent keys) and a one-word filter of
+/// the namespaces present (the text before the first dot) for prefix scans.
 pub(crate) struct Bag {
     entries: Vec<Entry>,
+    by_hash: Vec<(u64, u32)>,
+    namespaces: u64,
+}
+
+/// FNV-1a of the whole key.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The filter bit of a key's namespace (FNV-1a of the text before the first dot).
+fn namespace_bit(key: &str) -> u64 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in key.bytes().take_while(|b| *b != b'.') {
+        hash = (hash ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    1u64 << (hash & 63)
 }
 
 impl Bag {
@@ -40,20 +60,58 @@ impl Bag {
                 false
             }
         });
-        Bag { entries }
+        let mut by_hash: Vec<(u64, u32)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (key_hash(&e.key), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        by_hash.sort_unstable();
+        let namespaces = entries.iter().fold(0, |m, e| m | namespace_bit(&e.key));
+        Bag {
+            entries,
+            by_hash,
+            namespaces,
+        }
     }
 
     fn index(&self, key: &str) -> Option<usize> {
-        let i = self
-            .entries
-            .binary_search_by(|e| e.key.as_str().cmp(key))
-            .ok()?;
-        self.entries[i].live.then_some(i)
+        if self.namespaces & namespace_bit(key) == 0 {
+            return None;
+        }
+        let hash = key_hash(key);
+        let start = self.by_hash.partition_point(|(h, _)| *h < hash);
+        self.by_hash[start..]
+            .iter()
+            .take_while(|(h, _)| *h == hash)
+            .map(|(_, i)| *i as usize)
+            .find(|i| self.entries.get(*i).is_some_and(|e| e.key == key))
+            .filter(|i| self.entries[*i].live)
     }
 
     /// The value of `key`, if present and not yet taken.
     pub(crate) fn peek(&self, key: &str) -> Option<&Av> {
         self.index(key).and_then(|i| self.entries[i].value.as_ref())
+    }
+
+    /// The value of `key` when it is a string.
+    pub(crate) fn peek_str(&self, key: &str) -> Option<&str> {
+        match self.peek(key)? {
+            Av::StringValue(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Takes `key` out as a string (moved, not copied, when it is one); numbers and booleans
+    /// are printed; other values are left in the bag.
+    pub(crate) fn take_string(&mut self, key: &str) -> Option<String> {
+        let i = self.index(key)?;
+        let entry = &mut self.entries[i];
+        let s = match entry.value.as_mut()? {
+            Av::StringValue(s) => std::mem::take(s),
+            other => value::as_string(other)?,
+        };
+        entry.live = false;
+        Some(s)
     }
 
     /// Whether `key` is present and not yet taken.
@@ -103,6 +161,9 @@ impl Bag {
 
     /// Whether any live key starts with `prefix`.
     pub(crate) fn has_prefix(&self, prefix: &str) -> bool {
+        if self.namespaces & namespace_bit(prefix) == 0 {
+            return false;
+        }
         let start = self.entries.partition_point(|e| e.key.as_str() < prefix);
         self.entries[start..]
             .iter()

@@ -1,12 +1,12 @@
 //! Which of our span types an incoming span is, from whichever dialect marks it.
 
+use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use telemetry_types::SpanType;
 
 use super::bag::Bag;
 use crate::otel::semconv::{
     self as sc, deprecated, langfuse, op, openinference as oi, openllmetry as ol, ours,
 };
-use crate::otel::value;
 
 /// Maps a dialect's span-kind value to our span type.
 type Marker = fn(&str) -> Option<SpanType>;
@@ -15,8 +15,9 @@ type Marker = fn(&str) -> Option<SpanType>;
 /// `openinference.span.kind` `LLM`, …) is taken; one that does not (`GUARDRAIL`, Langfuse
 /// `span`) is left in the bag so it is kept in metadata.
 pub(crate) fn classify(bag: &mut Bag) -> SpanType {
-    if let Some(t) = bag.take_as(ours::SPAN_TYPE, |v| {
-        value::as_string(v).and_then(|s| s.parse::<SpanType>().ok())
+    if let Some(t) = bag.take_as(ours::SPAN_TYPE, |v| match v {
+        Av::StringValue(s) => s.parse::<SpanType>().ok(),
+        _ => None,
     }) {
         return t;
     }
@@ -26,21 +27,12 @@ pub(crate) fn classify(bag: &mut Bag) -> SpanType {
         (ol::SPAN_KIND, traceloop_kind),
     ];
     for (key, map) in markers {
-        if let Some(t) = bag
-            .peek(key)
-            .and_then(value::as_string)
-            .and_then(|s| map(&s))
-        {
+        if let Some(t) = bag.peek_str(key).and_then(map) {
             bag.remove(key);
             return refine(bag, t);
         }
     }
-    if bag
-        .peek(oi::SPAN_KIND)
-        .and_then(value::as_string)
-        .as_deref()
-        == Some("RERANKER")
-    {
+    if bag.peek_str(oi::SPAN_KIND) == Some("RERANKER") {
         // Reranking scores retrieved documents: the nearest type; the kind stays in metadata.
         return SpanType::RagQuery;
     }
@@ -57,11 +49,9 @@ fn refine(bag: &Bag, t: SpanType) -> SpanType {
 }
 
 fn from_operation(bag: &Bag) -> Option<SpanType> {
-    let operation = bag
-        .peek(sc::GEN_AI_OPERATION_NAME)
-        .and_then(value::as_string);
-    let request_type = bag.peek(ol::LLM_REQUEST_TYPE).and_then(value::as_string);
-    let t = match operation.as_deref().or(request_type.as_deref())? {
+    let operation = bag.peek_str(sc::GEN_AI_OPERATION_NAME);
+    let request_type = bag.peek_str(ol::LLM_REQUEST_TYPE);
+    let t = match operation.or(request_type)? {
         op::CHAT | op::TEXT_COMPLETION | op::GENERATE_CONTENT | "completion" => {
             SpanType::LlmGeneration
         }

@@ -48,8 +48,8 @@ pub(crate) fn read_events(
 
 fn exception(attributes: Vec<KeyValue>) -> (SpanError, bool) {
     let mut bag = Bag::new(attributes);
-    let kind = bag.take_as(sc::EXCEPTION_TYPE, value::as_string);
-    let message = bag.take_as(sc::EXCEPTION_MESSAGE, value::as_string);
+    let kind = bag.take_string(sc::EXCEPTION_TYPE);
+    let message = bag.take_string(sc::EXCEPTION_MESSAGE);
     let mut error = SpanError::new(
         kind.unwrap_or_else(|| sc::EXCEPTION_EVENT.to_owned()),
         message.unwrap_or_default(),
@@ -90,7 +90,7 @@ pub(crate) fn read_status(
         status = SpanStatus::Error;
     }
     if error.is_none() && status == SpanStatus::Error {
-        let kind = bag.take_as(sc::ERROR_TYPE, value::as_string);
+        let kind = bag.take_string(sc::ERROR_TYPE);
         error = Some(SpanError::new(
             kind.unwrap_or_else(|| sc::ERROR_TYPE.to_owned()),
             message,

@@ -146,9 +146,7 @@ pub fn span_from_otlp(
         foreign,
     };
     let mut attributes = typed::read(span_type, &mut bag, &ctx, &mut metadata);
-    let name = bag
-        .take_as(ours::SPAN_NAME, value::as_string)
-        .unwrap_or(span.name);
+    let name = bag.take_string(ours::SPAN_NAME).unwrap_or(span.name);
     let input = content::read_io(&mut bag, span_type, false);
     let output = content::read_io(&mut bag, span_type, true);
     let (events, exception) = events::read_events(span.events, &mut attributes);

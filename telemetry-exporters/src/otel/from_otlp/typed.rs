@@ -1,6 +1,7 @@
 //! OTLP attributes → our typed attributes, one function per span type, each reading the
 //! current `gen_ai.*` names and then the foreign dialects.
 
+use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use serde_json::{Map, Value};
 use telemetry_types::attrs::{
     AgentRun, EmbeddingGeneration, EvalExecution, Generic, LlmGeneration, McpToolCall,
@@ -55,11 +56,27 @@ pub(crate) fn read(
 }
 
 pub(crate) fn str_of(bag: &mut Bag, key: &str) -> Option<Str> {
-    bag.take_as(key, value::as_string).map(Str::from)
+    bag.take_string(key).map(Str::from)
 }
 
+/// Fills an empty `slot` from `key` (moving the string); takes `key` too when it repeats the
+/// slot's value, and leaves a conflicting value in the bag.
 pub(crate) fn fill_str(bag: &mut Bag, slot: &mut Option<Str>, key: &str) {
-    bag.fill(slot, key, |v| value::as_string(v).map(Str::from));
+    match slot {
+        None => *slot = bag.take_string(key).map(Str::from),
+        Some(current) => {
+            let same = match bag.peek_str(key) {
+                Some(s) => s == &**current,
+                None => bag
+                    .peek(key)
+                    .and_then(value::as_string)
+                    .is_some_and(|s| s == **current),
+            };
+            if same {
+                bag.remove(key);
+            }
+        }
+    }
 }
 
 fn strs_of(bag: &mut Bag, key: &str) -> Vec<Str> {
@@ -176,8 +193,9 @@ fn llm(bag: &mut Bag) -> LlmGeneration {
     openinference::llm(bag, &mut a);
     fill_str(bag, &mut a.model, sc::GEN_AI_REQUEST_MODEL);
     provider(bag, &mut a.provider);
-    a.operation = bag.take_as(sc::GEN_AI_OPERATION_NAME, |v| {
-        value::as_string(v).and_then(|s| parse_enum(&s))
+    a.operation = bag.take_as(sc::GEN_AI_OPERATION_NAME, |v| match v {
+        Av::StringValue(s) => crate::otel::names::parse_llm_operation(s),
+        _ => None,
     });
     a.result_type = enum_of(bag, ours::LLM_RESULT_TYPE);
     a.parameters = read_parameters(bag);
@@ -250,7 +268,7 @@ fn memory_lookup(bag: &mut Bag) -> MemoryLookup {
     let mut a = MemoryLookup {
         memory_store: str_of(bag, ours::MEMORY_STORE),
         operation: enum_of(bag, ours::MEMORY_OPERATION),
-        query: bag.take_as(ours::MEMORY_QUERY, value::as_string),
+        query: bag.take_string(ours::MEMORY_QUERY),
         thread_id: str_of(bag, sc::GEN_AI_CONVERSATION_ID),
         resource_id: str_of(bag, ours::MEMORY_RESOURCE_ID),
         top_k: bag.take_as(sc::GEN_AI_REQUEST_TOP_K, value::as_u64),
@@ -288,7 +306,7 @@ fn rag(bag: &mut Bag) -> RagQuery {
     let mut a = RagQuery {
         vector_store: str_of(bag, ours::RAG_VECTOR_STORE),
         index: str_of(bag, sc::GEN_AI_DATA_SOURCE_ID),
-        query: bag.take_as(sc::GEN_AI_RETRIEVAL_QUERY_TEXT, value::as_string),
+        query: bag.take_string(sc::GEN_AI_RETRIEVAL_QUERY_TEXT),
         top_k: bag.take_as(sc::GEN_AI_REQUEST_TOP_K, value::as_u64),
         filter: bag.take_as(ours::RAG_FILTER, |v| {
             value::as_string(v).and_then(|s| serde_json::from_str(&s).ok())
