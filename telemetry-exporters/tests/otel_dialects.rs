@@ -212,6 +212,12 @@ fn opentelemetry_genai_instrumentation() {
         "default"
     );
     assert_eq!(t.calls[3].name, "embeddings text-embedding-3-small");
+    assert!(
+        !t.calls[0]
+            .metadata
+            .contains_key("ai_telemetry.otel.span_kind"),
+        "CLIENT as expected"
+    );
     assert_eq!(
         llm(&t.calls[0])
             .response_id

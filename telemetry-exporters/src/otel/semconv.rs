@@ -230,6 +230,10 @@ pub mod ours {
     pub const ERROR_CATEGORY: &str = "ai_telemetry.error.category";
     /// Links of a foreign span, as JSON, kept in metadata under this key.
     pub const LINKS: &str = "ai_telemetry.links";
+    /// A foreign span's kind, kept in metadata when it is not the kind of its span type.
+    pub const OTEL_SPAN_KIND: &str = "ai_telemetry.otel.span_kind";
+    /// A foreign span's W3C `tracestate`, kept in metadata.
+    pub const OTEL_TRACE_STATE: &str = "ai_telemetry.otel.trace_state";
     /// Agent: tools it may call.
     pub const AGENT_AVAILABLE_TOOLS: &str = "ai_telemetry.agent.available_tools";
     /// Agent: step limit.

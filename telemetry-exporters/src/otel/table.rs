@@ -70,6 +70,11 @@ const AGENT: &[Row] = &[
     ("steps", ours::AGENT_STEPS, ""),
     ("model", sc::GEN_AI_REQUEST_MODEL, ""),
     ("provider", sc::GEN_AI_PROVIDER_NAME, ""),
+    (
+        "trace.session_id",
+        sc::GEN_AI_CONVERSATION_ID,
+        "besides `session.id`",
+    ),
 ];
 
 const WORKFLOW_RUN: &[Row] = &[
@@ -182,6 +187,11 @@ const LLM: &[Row] = &[
     ("finish_reasons", sc::GEN_AI_RESPONSE_FINISH_REASONS, ""),
     ("response_model", sc::GEN_AI_RESPONSE_MODEL, ""),
     ("response_id", sc::GEN_AI_RESPONSE_ID, ""),
+    (
+        "trace.session_id",
+        sc::GEN_AI_CONVERSATION_ID,
+        "besides `session.id`",
+    ),
 ];
 
 const TOOL: &[Row] = &[

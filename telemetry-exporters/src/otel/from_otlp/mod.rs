@@ -14,13 +14,14 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::Span;
-use opentelemetry_proto::tonic::trace::v1::span::Link;
+use opentelemetry_proto::tonic::trace::v1::span::{Link, SpanKind};
 use serde_json::{Map, Value, json};
 use telemetry_types::{
     IdParseError, SpanAttributes, SpanId, SpanRecord, SpanType, Str, Timestamp, TraceId,
 };
 
 use crate::otel::dialects::{deprecated, langfuse, openinference};
+use crate::otel::names;
 use crate::otel::semconv::{self as sc, ours};
 use crate::otel::value;
 use bag::Bag;
@@ -168,6 +169,7 @@ pub fn span_from_otlp(
         .unwrap_or(false);
     read_metadata(&mut bag, &mut metadata);
     keep_scope_and_links(&mut metadata, scope, &span.links);
+    keep_kind_and_state(&mut metadata, span_type, span.kind, span.trace_state);
     let attributes = finish_attributes(attributes, bag, &mut metadata);
     Ok(SpanRecord {
         trace_id,
@@ -245,6 +247,27 @@ fn keep_scope_and_links(
             })
             .collect();
         metadata.insert(ours::LINKS.to_owned(), Value::Array(links));
+    }
+}
+
+/// Keeps what our span has no field for: a span kind other than the span type's, and the
+/// W3C trace state.
+fn keep_kind_and_state(
+    metadata: &mut Map<String, Value>,
+    span_type: SpanType,
+    kind: i32,
+    trace_state: String,
+) {
+    let kind = SpanKind::try_from(kind).unwrap_or(SpanKind::Unspecified);
+    if kind != SpanKind::Unspecified && kind != names::span_kind(span_type) {
+        let name = kind.as_str_name().trim_start_matches("SPAN_KIND_");
+        metadata.insert(ours::OTEL_SPAN_KIND.to_owned(), Value::from(name));
+    }
+    if !trace_state.is_empty() {
+        metadata.insert(
+            ours::OTEL_TRACE_STATE.to_owned(),
+            Value::String(trace_state),
+        );
     }
 }
 

@@ -10,7 +10,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, status};
-use telemetry_types::{SpanRecord, SpanStatus};
+use telemetry_types::{SpanAttributes, SpanRecord, SpanStatus};
 
 use crate::otel::names;
 use crate::otel::semconv::{self as sc, ours};
@@ -46,6 +46,13 @@ pub fn span_to_otlp(span: &SpanRecord) -> Span {
     content::write_io(span, &mut w);
     content::write_span_fields(span, &mut w);
     content::write_trace(&span.trace, &mut w);
+    if matches!(
+        span.attributes,
+        SpanAttributes::LlmGeneration(_) | SpanAttributes::AgentRun(_)
+    ) {
+        // The conventions group inference and agent spans by conversation.
+        w.str(sc::GEN_AI_CONVERSATION_ID, span.trace.session_id.as_deref());
+    }
     Span {
         trace_id: span.trace_id.to_bytes().to_vec(),
         span_id: span.span_id.to_bytes().to_vec(),
