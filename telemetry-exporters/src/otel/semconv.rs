@@ -11,7 +11,7 @@
 //!
 //! # Our namespace
 //!
-//! What the conventions lack lives under one prefix, [`NS`] (`ai_telemetry.`), documented in
+//! What the conventions lack lives under one prefix, [`ours::NS`] (`ai_telemetry.`), documented in
 //! `docs/OTEL_MAPPING.md`.
 //!
 //! The foreign dialects the server reads (deprecated `gen_ai.*`, OpenInference, OpenLLMetry,
@@ -196,7 +196,7 @@ pub mod op {
     pub const DELETE_MEMORY: &str = "delete_memory";
 }
 
-/// Our own names, for what the conventions lack. All start with [`NS`].
+/// Our own names, for what the conventions lack. All start with [`ours::NS`].
 pub mod ours {
     /// The namespace of our own attribute names.
     pub const NS: &str = "ai_telemetry.";
