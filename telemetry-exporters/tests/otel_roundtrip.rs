@@ -78,6 +78,13 @@ fn minimal_spans_round_trip() {
 }
 
 #[test]
+fn error_status_without_error_details_round_trips() {
+    let mut span = full_span(SpanType::ToolCall, false);
+    span.status = SpanStatus::Error;
+    assert_eq!(through_protobuf(&span), span);
+}
+
+#[test]
 fn plain_string_input_and_non_message_output_round_trip() {
     let mut span = full_span(SpanType::LlmGeneration, false);
     span.input = Some(json!("{\"looks\": \"like json\"}"));

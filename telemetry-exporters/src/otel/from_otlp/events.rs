@@ -12,6 +12,9 @@ use crate::otel::names::parse_enum;
 use crate::otel::semconv::{self as sc, ours};
 use crate::otel::value;
 
+/// Kind of an error known only from an ERROR status message.
+const UNKNOWN_ERROR_KIND: &str = "error";
+
 /// Converts the events; the last `exception` event becomes the error and a
 /// `gen_ai.evaluation.result` event on an eval span fills its result. Such an event is dropped
 /// only when every attribute of it was understood, so nothing is lost.
@@ -91,10 +94,12 @@ pub(crate) fn read_status(
     }
     if error.is_none() && status == SpanStatus::Error {
         let kind = bag.take_string(sc::ERROR_TYPE);
-        error = Some(SpanError::new(
-            kind.unwrap_or_else(|| sc::ERROR_TYPE.to_owned()),
-            message,
-        ));
+        if kind.is_some() || !message.is_empty() {
+            error = Some(SpanError::new(
+                kind.unwrap_or_else(|| UNKNOWN_ERROR_KIND.to_owned()),
+                message,
+            ));
+        }
     }
     if let Some(e) = &mut error {
         let kind = e.kind.to_string();
