@@ -193,6 +193,36 @@ fn langfuse_observation_types() {
 }
 
 #[test]
+fn langfuse_sdk_value_encodings() {
+    let record = read(span(
+        "g",
+        vec![
+            kv("langfuse.observation.type", s("generation")),
+            kv("langfuse.observation.input", s("2")),
+            kv("langfuse.observation.output", s("plain text answer")),
+            kv("langfuse.trace.tags", s("a, b")),
+            kv(
+                "langfuse.observation.completion_start_time",
+                s("\"2025-11-30T22:31:05.250000+00:00\""),
+            ),
+            kv("gen_ai.usage.cost", Av::DoubleValue(0.25)),
+        ],
+    ));
+    assert_eq!(
+        record.input,
+        Some(json!("2")),
+        "strings are written as they are"
+    );
+    assert_eq!(record.output, Some(json!("plain text answer")));
+    assert_eq!(record.trace.tags, vec!["a", "b"]);
+    let SpanAttributes::LlmGeneration(a) = &record.attributes else {
+        panic!()
+    };
+    assert_eq!(a.time_to_first_token_ms, Some(250.0));
+    assert_eq!(a.cost.as_ref().and_then(|c| c.total), Some(0.25));
+}
+
+#[test]
 fn langfuse_levels_other_than_error_are_kept() {
     let record = read(span(
         "s",

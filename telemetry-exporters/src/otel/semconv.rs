@@ -336,6 +336,8 @@ pub mod deprecated {
     pub const GEN_AI_COMPLETION_PREFIX: &str = "gen_ai.completion.";
     /// Field of a flattened completion holding its finish reason.
     pub const FINISH_REASON_FIELD: &str = "finish_reason";
+    /// `gen_ai.usage.cost`: a total cost some instrumentations send (not in the conventions).
+    pub const GEN_AI_USAGE_COST: &str = "gen_ai.usage.cost";
     /// `gen_ai.openai.request.seed` (replaced by `gen_ai.request.seed`).
     pub const GEN_AI_OPENAI_REQUEST_SEED: &str = "gen_ai.openai.request.seed";
 }

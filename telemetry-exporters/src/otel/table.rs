@@ -403,6 +403,11 @@ const INBOUND: &[(&str, &[Row])] = &[
             ),
             (dep::GEN_AI_OPENAI_REQUEST_SEED, "parameters.seed", ""),
             (
+                dep::GEN_AI_USAGE_COST,
+                "cost.total",
+                "not in the conventions; some SDKs send it",
+            ),
+            (
                 sc::GEN_AI_CONVERSATION_ID,
                 "trace.session_id",
                 "when no `session.id` (memory spans: thread_id)",
@@ -551,10 +556,18 @@ const INBOUND: &[(&str, &[Row])] = &[
                 "`ERROR` → status error; other levels kept in metadata",
             ),
             (lf::STATUS_MESSAGE, "error.message", "kind `langfuse.error`"),
-            (lf::COMPLETION_START_TIME, "time_to_first_token_ms", ""),
+            (
+                lf::COMPLETION_START_TIME,
+                "time_to_first_token_ms",
+                "JSON or bare RFC 3339 time − start",
+            ),
             (lf::USER_ID, "trace.user_id", "also `user.id`"),
             (lf::SESSION_ID, "trace.session_id", "also `session.id`"),
-            (lf::TRACE_TAGS, "trace.tags", ""),
+            (
+                lf::TRACE_TAGS,
+                "trace.tags",
+                "array, JSON array or comma-separated",
+            ),
             ("langfuse.trace.metadata(.KEY)", "trace.context", ""),
             ("langfuse.observation.metadata(.KEY)", "metadata", ""),
             (lf::RELEASE, "trace.release", ""),

@@ -15,20 +15,48 @@ pub(crate) fn model(bag: &mut Bag, slot: &mut Option<Str>) {
     fill_str(bag, slot, lf::MODEL_NAME);
 }
 
-/// `langfuse.observation.input` / `output`: JSON text (the SDK serializes values as JSON,
-/// strings included), or plain text when it is not JSON.
+/// `langfuse.observation.input` / `output`: the SDK writes strings as they are and other
+/// values as JSON, so text that is a JSON object, array or quoted string is parsed and
+/// anything else (`2`, `true`, prose) stays a string.
 pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
     let key = if output { lf::OUTPUT } else { lf::INPUT };
     bag.take(key).map(|v| match v {
-        Av::StringValue(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+        Av::StringValue(s) => json_or_text(s),
         other => value::to_json(value::wrap(other)),
+    })
+}
+
+fn json_or_text(s: String) -> Value {
+    let structured = matches!(s.trim_start().as_bytes().first(), Some(b'{' | b'[' | b'"'));
+    match structured.then(|| serde_json::from_str(&s)) {
+        Some(Ok(v)) => v,
+        _ => Value::String(s),
+    }
+}
+
+/// `langfuse.trace.tags`: a string array, a JSON array in a string, or comma-separated.
+pub(crate) fn tags(bag: &mut Bag) -> Option<Vec<String>> {
+    bag.take_as(lf::TRACE_TAGS, |v| match v {
+        Av::StringValue(s) if !s.trim_start().starts_with('[') => Some(
+            s.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        other => value::as_string_list(other),
     })
 }
 
 /// Milliseconds from `start` to `langfuse.observation.completion_start_time`.
 pub(crate) fn time_to_first_token_ms(bag: &mut Bag, start: Timestamp) -> Option<f64> {
     bag.take_as(lf::COMPLETION_START_TIME, |v| {
+        // The SDK writes the time as JSON (a quoted string); accept it bare too.
         let text = value::as_string(v)?;
+        let text = match json_or_text(text) {
+            Value::String(s) => s,
+            _ => return None,
+        };
         let at: Timestamp = serde_json::from_value(Value::String(text)).ok()?;
         Some(at.duration_since(start).as_secs_f64() * 1000.0)
     })

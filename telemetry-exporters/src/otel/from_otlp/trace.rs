@@ -36,7 +36,7 @@ pub(crate) fn read_trace(bag: &mut Bag, resource: &ResourceInfo) -> TraceAttribu
 fn read_tags(bag: &mut Bag) -> Vec<Str> {
     let mut tags = bag
         .take_as(ours::TRACE_TAGS, value::as_string_list)
-        .or_else(|| bag.take_as(lf::TRACE_TAGS, value::as_string_list))
+        .or_else(|| langfuse::tags(bag))
         .or_else(|| openinference::tags(bag))
         .unwrap_or_default();
     tags.dedup();

@@ -144,7 +144,9 @@ pub(crate) fn read_cost(bag: &mut Bag) -> Option<Cost> {
         cache_read: bag.take_as(ours::COST_CACHE_READ, value::as_f64),
         cache_write: bag.take_as(ours::COST_CACHE_WRITE, value::as_f64),
         reasoning: bag.take_as(ours::COST_REASONING, value::as_f64),
-        total: bag.take_as(ours::COST_TOTAL, value::as_f64),
+        total: bag
+            .take_as(ours::COST_TOTAL, value::as_f64)
+            .or_else(|| bag.take_as(deprecated::GEN_AI_USAGE_COST, value::as_f64)),
         currency: bag.take_string(ours::COST_CURRENCY).map(Into::into),
     };
     json_details(bag, langfuse::COST_DETAILS, |k, v| {
