@@ -290,3 +290,49 @@ fn errors_from_status_error_type_and_exception_events() {
     // error.type disagrees with the exception's type: kept.
     assert_eq!(record.metadata["error.type"], "timeout");
 }
+
+#[test]
+fn flattened_messages_are_rebuilt_when_nothing_else_carries_them() {
+    let record = read(span(
+        "ChatCompletion",
+        vec![
+            kv("openinference.span.kind", s("LLM")),
+            kv("llm.model_name", s("gpt-4o")),
+            kv("llm.input_messages.0.message.role", s("user")),
+            kv("llm.input_messages.0.message.content", s("hi")),
+            kv("llm.output_messages.0.message.role", s("assistant")),
+            kv("llm.output_messages.0.message.content", s("hello")),
+        ],
+    ));
+    assert_eq!(
+        record.input,
+        Some(json!([{"role": "user", "content": "hi"}]))
+    );
+    assert_eq!(
+        record.output,
+        Some(json!([{"role": "assistant", "content": "hello"}]))
+    );
+    let SpanAttributes::LlmGeneration(a) = &record.attributes else {
+        panic!()
+    };
+    assert_eq!(a.model.as_deref(), Some("gpt-4o"));
+    assert_eq!(a.response_model.as_deref(), Some("gpt-4o"));
+}
+
+#[test]
+fn metadata_given_as_one_json_object_is_merged() {
+    let record = read(span(
+        "g",
+        vec![
+            kv("langfuse.observation.type", s("generation")),
+            kv(
+                "langfuse.observation.metadata",
+                s(r#"{"a": 1, "b": {"c": true}}"#),
+            ),
+            kv("langfuse.trace.metadata", s(r#"{"tenant": "acme"}"#)),
+        ],
+    ));
+    assert_eq!(record.metadata["a"], 1);
+    assert_eq!(record.metadata["b"]["c"], true);
+    assert_eq!(record.trace.context["tenant"], "acme");
+}
