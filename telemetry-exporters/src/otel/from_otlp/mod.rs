@@ -131,9 +131,7 @@ pub fn span_from_otlp(
     resource: &ResourceInfo,
     scope: Option<&InstrumentationScope>,
 ) -> Result<SpanRecord, FromOtlpError> {
-    let trace_id = TraceId::try_from(&span.trace_id[..]).map_err(FromOtlpError::TraceId)?;
-    let span_id = span_id(&span.span_id).map_err(FromOtlpError::SpanId)?;
-    let parent_span_id = parent_id(&span.parent_span_id)?;
+    let (trace_id, span_id, parent_span_id) = ids(&span)?;
     let start_time = Timestamp::from_unix_nanos(span.start_time_unix_nano);
     let end_time =
         (span.end_time_unix_nano != 0).then(|| Timestamp::from_unix_nanos(span.end_time_unix_nano));
@@ -160,13 +158,7 @@ pub fn span_from_otlp(
     );
     let (status, error) = events::read_status(span.status, exception, &mut bag);
     let trace = trace::read_trace(&mut bag, resource);
-    let errored_descendants = bag
-        .take_as(ours::ERRORED_DESCENDANTS, value::as_string_list)
-        .map(|ids| ids.iter().filter_map(|s| SpanId::parse(s).ok()).collect())
-        .unwrap_or_default();
-    let ended_by_drop = bag
-        .take_as(ours::ENDED_BY_DROP, value::as_bool)
-        .unwrap_or(false);
+    let (errored_descendants, ended_by_drop) = read_own_fields(&mut bag);
     read_metadata(&mut bag, &mut metadata);
     keep_scope_and_links(&mut metadata, scope, &span.links);
     keep_kind_and_state(&mut metadata, span_type, span.kind, span.trace_state);
@@ -190,6 +182,27 @@ pub fn span_from_otlp(
         ended_by_drop,
         trace: Arc::new(trace),
     })
+}
+
+fn ids(span: &Span) -> Result<(TraceId, SpanId, Option<SpanId>), FromOtlpError> {
+    Ok((
+        TraceId::try_from(&span.trace_id[..]).map_err(FromOtlpError::TraceId)?,
+        span_id(&span.span_id).map_err(FromOtlpError::SpanId)?,
+        parent_id(&span.parent_span_id)?,
+    ))
+}
+
+/// Our own span fields the conventions have no name for: errored descendants and
+/// `ended_by_drop`.
+fn read_own_fields(bag: &mut Bag) -> (Vec<SpanId>, bool) {
+    let errored_descendants = bag
+        .take_as(ours::ERRORED_DESCENDANTS, value::as_string_list)
+        .map(|ids| ids.iter().filter_map(|s| SpanId::parse(s).ok()).collect())
+        .unwrap_or_default();
+    let ended_by_drop = bag
+        .take_as(ours::ENDED_BY_DROP, value::as_bool)
+        .unwrap_or(false);
+    (errored_descendants, ended_by_drop)
 }
 
 /// LLM fields only known once output and events are read: finish reasons inside output
