@@ -375,6 +375,14 @@ pub mod openllmetry {
     pub const LLM_REQUEST_MODEL: &str = "llm.request.model";
     /// `llm.response.model` (very old).
     pub const LLM_RESPONSE_MODEL: &str = "llm.response.model";
+    /// `llm.frequency_penalty` (legacy).
+    pub const LLM_FREQUENCY_PENALTY: &str = "llm.frequency_penalty";
+    /// `llm.presence_penalty` (legacy).
+    pub const LLM_PRESENCE_PENALTY: &str = "llm.presence_penalty";
+    /// `llm.top_k` (legacy).
+    pub const LLM_TOP_K: &str = "llm.top_k";
+    /// `llm.chat.stop_sequences` (legacy).
+    pub const LLM_CHAT_STOP_SEQUENCES: &str = "llm.chat.stop_sequences";
     /// `llm.headers` (legacy, often the string `None`).
     pub const LLM_HEADERS: &str = "llm.headers";
     /// `llm.request.functions.N.*`: tool definitions.

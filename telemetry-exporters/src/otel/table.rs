@@ -530,6 +530,14 @@ const INBOUND: &[(&str, &[Row])] = &[
             (ol::LLM_IS_STREAMING, "streaming", ""),
             (ol::LLM_REQUEST_MODEL, "model", ""),
             (ol::LLM_RESPONSE_MODEL, "response_model", ""),
+            (
+                ol::LLM_FREQUENCY_PENALTY,
+                "parameters.frequency_penalty",
+                "",
+            ),
+            (ol::LLM_PRESENCE_PENALTY, "parameters.presence_penalty", ""),
+            (ol::LLM_TOP_K, "parameters.top_k", ""),
+            (ol::LLM_CHAT_STOP_SEQUENCES, "parameters.stop", ""),
         ],
     ),
     (

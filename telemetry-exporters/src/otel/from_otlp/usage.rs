@@ -195,6 +195,22 @@ pub(crate) fn read_parameters(bag: &mut Bag) -> Option<ModelParameters> {
         deprecated::GEN_AI_OPENAI_REQUEST_SEED,
         value::as_i64,
     );
+    bag.fill(
+        &mut p.frequency_penalty,
+        ol::LLM_FREQUENCY_PENALTY,
+        value::as_f64,
+    );
+    bag.fill(
+        &mut p.presence_penalty,
+        ol::LLM_PRESENCE_PENALTY,
+        value::as_f64,
+    );
+    bag.fill(&mut p.top_k, ol::LLM_TOP_K, value::as_u64);
+    if p.stop.is_empty()
+        && let Some(stop) = bag.take_as(ol::LLM_CHAT_STOP_SEQUENCES, value::as_string_list)
+    {
+        p.stop = stop.into_iter().map(Into::into).collect();
+    }
     for key in [oi::LLM_INVOCATION_PARAMETERS, langfuse::MODEL_PARAMETERS] {
         if let Some(Value::Object(map)) = json_object(bag, key) {
             fill_parameters(&mut p, &map);
