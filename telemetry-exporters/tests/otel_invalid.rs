@@ -152,3 +152,99 @@ fn corrupted_real_payloads_never_panic() {
         }
     }
 }
+
+fn odd_values() -> Vec<opentelemetry_proto::tonic::common::v1::any_value::Value> {
+    use opentelemetry_proto::tonic::common::v1::{
+        AnyValue, ArrayValue, KeyValue, KeyValueList, any_value::Value as Av,
+    };
+    let nested = AnyValue {
+        value: Some(Av::KvlistValue(KeyValueList {
+            values: vec![KeyValue {
+                key: "k".into(),
+                value: None,
+                ..Default::default()
+            }],
+        })),
+    };
+    vec![
+        Av::StringValue(String::new()),
+        Av::StringValue("{\"unterminated".into()),
+        Av::StringValue("[1, {\"role\": 3}]".into()),
+        Av::StringValue("\"quoted\"".into()),
+        Av::BoolValue(true),
+        Av::IntValue(i64::MIN),
+        Av::IntValue(-1),
+        Av::DoubleValue(f64::NAN),
+        Av::DoubleValue(-1e308),
+        Av::BytesValue(vec![0xff, 0]),
+        Av::ArrayValue(ArrayValue {
+            values: vec![nested.clone(), AnyValue { value: None }],
+        }),
+        Av::KvlistValue(KeyValueList::default()),
+        Av::StringValueStrindex(3),
+    ]
+}
+
+#[test]
+fn odd_values_under_every_known_key_never_panic() {
+    use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+    use telemetry_types::SpanType;
+    let mut keys: Vec<String> = SpanType::ALL
+        .into_iter()
+        .flat_map(otel::mapped_keys)
+        .map(str::to_owned)
+        .collect();
+    keys.extend(
+        [
+            "openinference.span.kind",
+            "traceloop.span.kind",
+            "langfuse.observation.type",
+            "llm.invocation_parameters",
+            "langfuse.observation.usage_details",
+            "langfuse.observation.cost_details",
+            "langfuse.observation.completion_start_time",
+            "langfuse.trace.tags",
+            "langfuse.trace.metadata",
+            "llm.token_count.prompt",
+            "gen_ai.prompt.0.content",
+            "gen_ai.completion.0.finish_reason",
+            "embedding.embeddings.0.embedding.vector",
+            "retrieval.documents.0.document.score",
+            "input.value",
+            "metadata",
+        ]
+        .map(str::to_owned),
+    );
+    for (i, odd) in odd_values().into_iter().enumerate() {
+        for span_type in SpanType::ALL {
+            let mut attributes: Vec<KeyValue> = keys
+                .iter()
+                .map(|k| KeyValue {
+                    key: k.clone(),
+                    value: Some(AnyValue {
+                        value: Some(odd.clone()),
+                    }),
+                    ..Default::default()
+                })
+                .collect();
+            // Force each span type once, with every other key holding the odd value.
+            attributes.retain(|kv| kv.key != "ai_telemetry.span.type");
+            attributes.push(KeyValue {
+                key: "ai_telemetry.span.type".into(),
+                value: Some(AnyValue {
+                    value: Some(
+                        opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(
+                            span_type.as_str().into(),
+                        ),
+                    ),
+                }),
+                ..Default::default()
+            });
+            let mut s = span(vec![1; 16], vec![2; 8], Vec::new());
+            s.attributes = attributes;
+            s.start_time_unix_nano = u64::MAX;
+            let record = read(s).unwrap();
+            assert_eq!(record.span_type(), span_type, "value #{i}");
+        }
+    }
+}
