@@ -687,7 +687,7 @@ pub fn mapping_table() -> String {
         ours::NS,
     );
     outbound(&mut out);
-    out.push_str("\n## Inbound: OTLP → our spans\n\nThe current `gen_ai.*` names of the outbound table are read back first; then, for what is still empty:\n");
+    out.push_str("\n## Inbound: OTLP → our spans\n\nThe names of the outbound table are read back first, then the dialects below fill what is still empty. On OpenInference spans the `llm.*` values come first (the `gen_ai.*` copy OpenInference adds names the response model as the request model). A key whose value conflicts with one already read is kept in metadata.\n");
     inbound(&mut out);
     out
 }
