@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 pub use serde;
 pub use telemetry_macros::__span_fields;
 
-use crate::context::Parent;
 pub use crate::context::FutureExt;
+use crate::context::Parent;
 pub use crate::registry::resolve_telemetry;
 use crate::span::{Span, SpanRef};
 use crate::{SpanError, Str};
@@ -46,16 +46,17 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if let Some(span) = self.span.take() {
-            if std::thread::panicking() {
-                span.record_error(SpanError::new(
-                    "panic",
-                    "the instrumented function panicked",
-                ));
-                span.end();
-            }
-            // Otherwise the span drops here and ends as `ended_by_drop` (a cancelled future).
+        if let Some(span) = self.span.take()
+            && std::thread::panicking()
+        {
+            span.record_error(SpanError::new(
+                "panic",
+                "the instrumented function panicked",
+            ));
+            span.end();
         }
+        // Otherwise the span (if any) dropped here and ended as `ended_by_drop` (a cancelled
+        // future).
     }
 }
 
@@ -123,10 +124,8 @@ impl Input {
     /// Sets the input of `span`.
     #[inline]
     pub fn record(self, span: &SpanRef) {
-        if let (Some(map), Parent::Recording(shared)) = (self.map, &span.state) {
-            if let Some(record) = shared.record.lock().as_mut() {
-                record.input = Some(Value::Object(map));
-            }
+        if let Some(map) = self.map {
+            span.set_input_value(Value::Object(map));
         }
     }
 }

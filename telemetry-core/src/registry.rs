@@ -1,6 +1,7 @@
 //! A registry of named telemetry instances with a default, replacing a global singleton.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use parking_lot::RwLock;
@@ -31,6 +32,9 @@ pub struct Registry {
     instances: RwLock<HashMap<String, Telemetry>>,
     default: RwLock<Option<String>>,
     selector: RwLock<Option<Selector>>,
+    /// Number of instances, read without a lock so that resolving in an empty registry (the
+    /// macros' "no telemetry configured" path) costs one atomic load.
+    len: AtomicUsize,
 }
 
 impl Registry {
@@ -53,7 +57,10 @@ impl Registry {
         if default.is_none() {
             *default = Some(name.clone());
         }
-        self.instances.write().insert(name, telemetry)
+        let mut instances = self.instances.write();
+        let replaced = instances.insert(name, telemetry);
+        self.len.store(instances.len(), Ordering::Release);
+        replaced
     }
 
     /// Removes the instance called `name`; the default is cleared if it was that one.
@@ -62,7 +69,10 @@ impl Registry {
         if default.as_deref() == Some(name) {
             *default = None;
         }
-        self.instances.write().remove(name)
+        let mut instances = self.instances.write();
+        let removed = instances.remove(name);
+        self.len.store(instances.len(), Ordering::Release);
+        removed
     }
 
     /// The instance called `name`.
@@ -96,6 +106,9 @@ impl Registry {
     /// The instance for a call: `name` if given and registered, else the selector's pick for
     /// the current context, else the default.
     pub fn resolve(&self, name: Option<&str>) -> Option<Telemetry> {
+        if self.len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         if let Some(found) = name.and_then(|n| self.get(n)) {
             return Some(found);
         }

@@ -197,7 +197,11 @@ fn question_mark(s: &str) -> Result<i64, Box<dyn std::error::Error + Send + Sync
 
 #[with_span]
 fn string_error(ok: bool) -> Result<(), String> {
-    if ok { Ok(()) } else { Err("plain message".to_owned()) }
+    if ok {
+        Ok(())
+    } else {
+        Err("plain message".to_owned())
+    }
 }
 
 #[test]
@@ -237,7 +241,10 @@ fn question_mark_and_early_return_and_boxed_errors() {
         .find(|s| s.error.as_ref().is_some_and(|e| e.message == "negative"))
         .unwrap();
     assert!(negative.error.as_ref().unwrap().kind.contains("Box<dyn"));
-    assert_eq!(qs.iter().find(|s| s.error.is_none()).unwrap().output, Some(json!(42)));
+    assert_eq!(
+        qs.iter().find(|s| s.error.is_none()).unwrap().output,
+        Some(json!(42))
+    );
 }
 
 #[test]
@@ -322,7 +329,9 @@ async fn async_child(x: u32) -> u32 {
 #[with_span(span_type = agent_run)]
 async fn async_parent(x: u32) -> u32 {
     let a = async_child(x).await;
-    let b = tokio::spawn(async_child(x).with_current_context()).await.unwrap();
+    let b = tokio::spawn(async_child(x).with_current_context())
+        .await
+        .unwrap();
     a + b
 }
 
@@ -484,7 +493,13 @@ async fn methods_generics_lifetimes_and_traits() {
         .into_steps()),
         7
     );
-    assert_eq!(assert_send(Echo.call("x".into())).in_span(&root).await.unwrap(), "x");
+    assert_eq!(
+        assert_send(Echo.call("x".into()))
+            .in_span(&root)
+            .await
+            .unwrap(),
+        "x"
+    );
     assert!(Echo.call(String::new()).in_span(&root).await.is_err());
     assert_eq!(Echo.describe().in_span(&root).await, "a tool");
     root.end();
@@ -501,14 +516,20 @@ async fn methods_generics_lifetimes_and_traits() {
     assert_eq!(find(&spans, "step").output, Some(json!(2)));
     assert_eq!(find(&spans, "step_async").output, Some(json!(4)));
     assert_eq!(find(&spans, "longest").output, Some(json!("abc")));
-    assert_eq!(find(&spans, "generic_sum").input, Some(json!({"a": 1.5, "b": 2.0})));
+    assert_eq!(
+        find(&spans, "generic_sum").input,
+        Some(json!({"a": 1.5, "b": 2.0}))
+    );
     assert_eq!(find(&spans, "count").input, Some(json!({"label": "three"})));
     assert_eq!(find(&spans, "evens").output, None);
     assert_eq!(find(&spans, "into_steps").output, None);
     let calls: Vec<_> = spans.iter().filter(|s| s.name == "call").collect();
     assert_eq!(calls.len(), 2);
     assert!(calls.iter().any(|s| s.error.is_some()));
-    assert_eq!(find(&spans, "describe").attributes.span_type(), SpanType::ToolCall);
+    assert_eq!(
+        find(&spans, "describe").attributes.span_type(),
+        SpanType::ToolCall
+    );
 }
 
 #[with_span(name = format!("dynamic-{}", n))]

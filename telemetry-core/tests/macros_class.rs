@@ -79,7 +79,10 @@ fn find<'a>(spans: &'a [Arc<SpanRecord>], name: &str) -> &'a SpanRecord {
 #[tokio::test]
 async fn instruments_every_method_with_prefix_overrides_and_skips() {
     let spans = InMemoryExporter::new();
-    let telemetry = Telemetry::builder("class").exporter(spans.clone()).build().unwrap();
+    let telemetry = Telemetry::builder("class")
+        .exporter(spans.clone())
+        .build()
+        .unwrap();
     let root = telemetry.trace("root", Generic::default()).start();
     let mut wf = Workflow { items: Vec::new() };
     root.in_scope(|| {
@@ -97,7 +100,10 @@ async fn instruments_every_method_with_prefix_overrides_and_skips() {
         assert!(Memory.retrieve("q").is_ok());
         assert!(Memory.retrieve("").is_err());
     });
-    let reranked = Memory.rerank(vec!["a".into(), "b".into()]).in_span(&root).await;
+    let reranked = Memory
+        .rerank(vec!["a".into(), "b".into()])
+        .in_span(&root)
+        .await;
     assert_eq!(reranked, vec!["b".to_owned(), "a".to_owned()]);
     root.end();
     telemetry.flush_blocking(Duration::from_secs(5)).unwrap();
@@ -117,14 +123,30 @@ async fn instruments_every_method_with_prefix_overrides_and_skips() {
     let summarize = find(&spans, "summarize");
     assert_eq!(summarize.attributes.span_type(), SpanType::LlmGeneration);
     assert_eq!(summarize.attributes.model(), Some("gpt-4o"));
-    assert!(spans.iter().all(|s| s.name != "workflow.len" && s.name != "workflow.limit"));
+    assert!(
+        spans
+            .iter()
+            .all(|s| s.name != "workflow.len" && s.name != "workflow.limit")
+    );
 
-    let retrieves: Vec<_> = spans.iter().filter(|s| s.name == "Memory.retrieve").collect();
+    let retrieves: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "Memory.retrieve")
+        .collect();
     assert_eq!(retrieves.len(), 2);
     assert!(retrieves.iter().any(|s| s.error.is_some()));
-    assert!(retrieves.iter().all(|s| s.attributes.span_type() == SpanType::MemoryLookup));
+    assert!(
+        retrieves
+            .iter()
+            .all(|s| s.attributes.span_type() == SpanType::MemoryLookup)
+    );
     let rerank = find(&spans, "Memory.rerank");
     assert_eq!(rerank.output, Some(json!(["b", "a"])));
     let root = find(&spans, "root");
-    assert!(spans.iter().filter(|s| s.name != "root").all(|s| s.parent_span_id == Some(root.span_id)));
+    assert!(
+        spans
+            .iter()
+            .filter(|s| s.name != "root")
+            .all(|s| s.parent_span_id == Some(root.span_id))
+    );
 }

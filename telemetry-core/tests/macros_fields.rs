@@ -259,7 +259,10 @@ fn generic() {}
 #[test]
 fn every_field_can_be_set_through_the_macro() {
     let spans = InMemoryExporter::new();
-    let telemetry = Telemetry::builder("fields").exporter(spans.clone()).build().unwrap();
+    let telemetry = Telemetry::builder("fields")
+        .exporter(spans.clone())
+        .build()
+        .unwrap();
     let root = telemetry.trace("root", Generic::default()).start();
     root.in_scope(|| {
         agent_run();
@@ -279,6 +282,10 @@ fn every_field_can_be_set_through_the_macro() {
     telemetry.flush_blocking(Duration::from_secs(5)).unwrap();
     for t in SpanType::ALL {
         let span = spans.span(t.as_str()).unwrap();
-        assert_eq!(span.attributes, full(t), "attributes of `{t}` set by the macro");
+        assert_eq!(
+            span.attributes,
+            full(t),
+            "attributes of `{t}` set by the macro"
+        );
     }
 }

@@ -24,12 +24,14 @@ async fn runs_unchanged_without_telemetry() {
     assert_eq!(plain(2), Ok(4));
     assert_eq!(plain(0), Err(std::fmt::Error));
     assert_eq!(plain_async(1).await, 2);
-    assert!(std::panic::catch_unwind(|| {
-        #[with_span]
-        fn panics() {
-            panic!("still panics")
-        }
-        panics()
-    })
-    .is_err());
+    assert!(
+        std::panic::catch_unwind(|| {
+            #[with_span]
+            fn panics() {
+                panic!("still panics")
+            }
+            panics()
+        })
+        .is_err()
+    );
 }

@@ -47,7 +47,9 @@ fn named_instance_is_used_without_context() {
     let spans = register("macros-registry-named");
     assert_eq!(named_call(3), 3);
     flush("macros-registry-named");
-    let span = spans.span("named_call").expect("recorded by the named instance");
+    let span = spans
+        .span("named_call")
+        .expect("recorded by the named instance");
     assert!(span.parent_span_id.is_none(), "a root without context");
 }
 
@@ -64,7 +66,9 @@ fn context_wins_over_the_named_instance() {
     root.in_scope(|| shadowed_call(1));
     root.end();
     ctx.flush_blocking(Duration::from_secs(5)).unwrap();
-    let span = ctx_spans.span("shadowed_call").expect("recorded by the context's instance");
+    let span = ctx_spans
+        .span("shadowed_call")
+        .expect("recorded by the context's instance");
     assert_eq!(span.parent_span_id, root_id);
     flush("macros-registry-shadowed");
     assert!(named.span("shadowed_call").is_none());
