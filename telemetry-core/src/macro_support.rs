@@ -124,8 +124,10 @@ impl Input {
     /// Sets the input of `span`.
     #[inline]
     pub fn record(self, span: &SpanRef) {
-        if let Some(map) = self.map {
-            span.set_input_value(Value::Object(map));
+        if let (Some(map), Parent::Recording(shared)) = (self.map, &span.state)
+            && let Some(record) = shared.record.lock().as_mut()
+        {
+            record.input = Some(Value::Object(map));
         }
     }
 }
