@@ -1,6 +1,12 @@
 //! Queries, every one scoped to a project: traces, spans, aggregates, evals and sessions.
 
 mod aggregates;
+mod batch;
+mod breakdown;
+mod eval_breakdown;
+mod session_lookup;
+mod span_search;
+mod subtree;
 mod evals;
 mod sessions;
 mod spans;
@@ -17,6 +23,15 @@ pub use evals::{HistogramBin, LowScore, ScoreDistribution, ScoreSeriesRow, Trace
 pub use sessions::SessionSummary;
 pub use spans::{SpanFilter, SpanNode, StoredSpan, TraceDetail};
 pub use traces::{TraceFilter, TraceOrder, TraceSummary};
+
+pub use breakdown::{Dimension, LatencyBreakdown, LatencyBreakdownRow, UsageBreakdownRow};
+pub use eval_breakdown::{ModelScore, ScoreSourceRow};
+pub use session_lookup::{session_cursor, trace_cursor};
+pub use span_search::{
+    CompareOp, MAX_SPAN_CONDITIONS, Operand, SpanColumn, SpanCondition, SpanField, SpanQuery,
+    span_query_cursor,
+};
+pub use subtree::SubtreeTotals;
 
 use crate::error::{Error, Result};
 
