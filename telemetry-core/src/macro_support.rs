@@ -124,10 +124,9 @@ impl Input {
     /// Sets the input of `span`.
     #[inline]
     pub fn record(self, span: &SpanRef) {
-        if let (Some(map), Parent::Recording(shared)) = (self.map, &span.state)
-            && let Some(record) = shared.record.lock().as_mut()
-        {
-            record.input = Some(Value::Object(map));
+        if let Some(map) = self.map {
+            // TODO(lead): switch to `SpanRef::set_input_value` (no copy) once it is committed.
+            span.record_input(&Value::Object(map));
         }
     }
 }
