@@ -555,3 +555,79 @@ fn dynamic_names_and_generic_attributes() {
         json!({"user": "u-7", "attempt": 2, "tags": ["a", "b"]})
     );
 }
+
+// ---- functions returning futures: `-> impl Future` and `#[async_trait]` ------------------------
+
+#[with_span(span_type = tool_call)]
+fn returns_future(x: u32) -> impl std::future::Future<Output = Result<u32, ToolError>> + Send {
+    async move {
+        tokio::task::yield_now().await;
+        if x == 0 {
+            return Err(ToolError(Cause));
+        }
+        Ok(x * 10)
+    }
+}
+
+#[async_trait::async_trait]
+trait Retriever {
+    async fn retrieve(&self, query: &str) -> Result<Vec<String>, ToolError>;
+}
+
+struct Store;
+
+#[async_trait::async_trait]
+impl Retriever for Store {
+    #[with_span(span_type = rag_query, attributes(index = "docs"))]
+    async fn retrieve(&self, query: &str) -> Result<Vec<String>, ToolError> {
+        tokio::task::yield_now().await;
+        if query.is_empty() {
+            return Err(ToolError(Cause));
+        }
+        Ok(vec![query.to_owned()])
+    }
+}
+
+#[tokio::test]
+async fn spans_cover_returned_futures_and_async_trait_methods() {
+    let (telemetry, spans) = setup();
+    let root = telemetry.trace("root", Generic::default()).start();
+    // The span of a function that returns a future starts when the function is called (as
+    // with `#[async_trait]`), so the futures are created in the root's context.
+    let store: Box<dyn Retriever + Send + Sync> = Box::new(Store);
+    let (ok, err, found, missing) = root.in_scope(|| {
+        (
+            returns_future(4),
+            returns_future(0),
+            store.retrieve("q"),
+            store.retrieve(""),
+        )
+    });
+    assert_eq!(ok.await.unwrap(), 40);
+    assert!(err.await.is_err());
+    assert_eq!(found.await.unwrap(), vec!["q".to_owned()]);
+    assert!(missing.await.is_err());
+    root.end();
+    telemetry.flush().await.unwrap();
+    let spans = spans.ended_spans();
+    let futs: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "returns_future")
+        .collect();
+    assert_eq!(futs.len(), 2);
+    let ok = futs.iter().find(|s| s.error.is_none()).unwrap();
+    assert_eq!(ok.input, Some(json!({"x": 4})));
+    assert_eq!(
+        ok.output,
+        Some(json!(40)),
+        "the future's output, not the future"
+    );
+    assert!(futs.iter().any(|s| s.error.is_some()));
+    let retrieves: Vec<_> = spans.iter().filter(|s| s.name == "retrieve").collect();
+    assert_eq!(retrieves.len(), 2);
+    let ok = retrieves.iter().find(|s| s.error.is_none()).unwrap();
+    assert_eq!(ok.input, Some(json!({"query": "q"})));
+    assert_eq!(ok.output, Some(json!(["q"])));
+    assert_eq!(ok.attributes.span_type(), SpanType::RagQuery);
+    assert!(retrieves.iter().any(|s| s.error.is_some()));
+}

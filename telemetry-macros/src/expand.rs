@@ -58,8 +58,11 @@ pub(crate) fn instrument(
     };
     let attributes = attributes_expr(options, &attributes);
     let record_input = record_input(&inputs);
-    let fake_return = fake_return(sig);
-    let finish = finish(sig, options);
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) if !matches!(**ty, Type::Never(_)) => Some(&**ty),
+        _ => None,
+    };
+    let fake_return = fake_return(output);
 
     let start = quote! {
         let mut __tm_guard = ::telemetry_core::__private::Guard::new(
@@ -68,6 +71,7 @@ pub(crate) fn instrument(
         #record_input
     };
     let body = if sig.asyncness.is_some() {
+        let finish = finish(output, options);
         quote! {{
             #start
             let __tm_body = async move { #fake_return #block };
@@ -83,7 +87,43 @@ pub(crate) fn instrument(
             }
             __tm_ret
         }}
+    } else if let Some(future) = returned_future(block) {
+        // `fn f() -> impl Future { async move { … } }` and `#[async_trait]` methods
+        // (`Box::pin(async move { … })`): the span covers the future, not its creation.
+        let output = output.and_then(future_output);
+        let finish = finish(output, options);
+        let prefix = &block.stmts[..block.stmts.len() - 1];
+        let mut body = future.body.clone();
+        let fake = self::fake_return(output);
+        let stmts = &body.block.stmts;
+        body.block = syn::parse2(quote!({ #fake #(#stmts)* }))?;
+        let instrumented = quote! {
+            async move {
+                let __tm_cx = __tm_guard.span().map(::telemetry_core::SpanRef::context);
+                let __tm_ret = match __tm_cx {
+                    ::core::option::Option::Some(__tm_cx) => {
+                        ::telemetry_core::__private::FutureExt::with_context(__tm_body, __tm_cx).await
+                    }
+                    ::core::option::Option::None => __tm_body.await,
+                };
+                if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
+                    #finish
+                }
+                __tm_ret
+            }
+        };
+        let wrapped = match &future.wrapper {
+            Some(func) => quote!(#func(#instrumented)),
+            None => instrumented,
+        };
+        quote! {{
+            #start
+            #(#prefix)*
+            let __tm_body = #body;
+            #wrapped
+        }}
     } else {
+        let finish = finish(output, options);
         quote! {{
             #start
             let __tm_body = ::telemetry_core::__private::once(move || { #fake_return #block });
@@ -218,14 +258,11 @@ fn record_input(inputs: &[Ident]) -> TokenStream {
 
 /// `if false { let x: R = loop {}; return x; }`: tells the closure or async block its return
 /// type, so that `?` and `.into()` in the body infer as they did in the function.
-fn fake_return(sig: &Signature) -> TokenStream {
-    let ReturnType::Type(_, ty) = &sig.output else {
+fn fake_return(output: Option<&Type>) -> TokenStream {
+    let Some(ty) = output else {
         return TokenStream::new();
     };
-    if matches!(**ty, Type::Never(_)) {
-        return TokenStream::new();
-    }
-    let mut ty = (**ty).clone();
+    let mut ty = ty.clone();
     ImplToInfer.visit_type_mut(&mut ty);
     if matches!(ty, Type::Infer(_)) {
         return TokenStream::new();
@@ -263,24 +300,19 @@ impl VisitMut for ImplToInfer {
     }
 }
 
-/// Records the error (`Err` of any `Result`) and the output, then ends the span.
-fn finish(sig: &Signature, options: &Options) -> TokenStream {
-    let has_output =
-        matches!(&sig.output, ReturnType::Type(_, ty) if !matches!(**ty, Type::Never(_)));
-    if !has_output {
+/// Records the error (`Err` of any `Result`) and the output, then ends the span. `output` is
+/// the return type (`None` for `()`, `!`, or a future whose output type is not written).
+fn finish(output: Option<&Type>, options: &Options) -> TokenStream {
+    let Some(output) = output else {
         return quote!(__tm_span.end(););
-    }
+    };
     let error = quote! {
         (&&&&&&&::telemetry_core::__private::Probe(&__tm_ret)).__tm_error(&__tm_span);
     };
     let end = if options.skip_output {
         quote!(__tm_span.end();)
     } else {
-        let span = match &sig.output {
-            ReturnType::Type(_, ty) => ty.span(),
-            ReturnType::Default => proc_macro2::Span::call_site(),
-        };
-        quote_spanned! {span=>
+        quote_spanned! {output.span()=>
             (&&&&::telemetry_core::__private::Probe(&__tm_ret)).__tm_end(__tm_span);
         }
     };
@@ -293,5 +325,71 @@ fn finish(sig: &Signature, options: &Options) -> TokenStream {
         };
         #error
         #end
+    }
+}
+
+/// A future returned as the last expression of a non-async function.
+struct ReturnedFuture {
+    /// `Box::pin` (or another one-argument function) around the async block, if any.
+    wrapper: Option<Expr>,
+    body: syn::ExprAsync,
+}
+
+fn returned_future(block: &Block) -> Option<ReturnedFuture> {
+    let syn::Stmt::Expr(last, None) = block.stmts.last()? else {
+        return None;
+    };
+    match last {
+        Expr::Async(body) => Some(ReturnedFuture {
+            wrapper: None,
+            body: body.clone(),
+        }),
+        Expr::Call(call) if call.args.len() == 1 => {
+            let Expr::Path(func) = &*call.func else {
+                return None;
+            };
+            if func.path.segments.last()?.ident != "pin" {
+                return None;
+            }
+            match call.args.first()? {
+                Expr::Async(body) => Some(ReturnedFuture {
+                    wrapper: Some((*call.func).clone()),
+                    body: body.clone(),
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `X` in `impl Future<Output = X>` or `Pin<Box<dyn Future<Output = X> + Send>>`.
+fn future_output(ty: &Type) -> Option<&Type> {
+    fn in_bounds<'a>(
+        bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>,
+    ) -> Option<&'a Type> {
+        bounds.into_iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => in_path(&t.path),
+            _ => None,
+        })
+    }
+    fn in_path(path: &syn::Path) -> Option<&Type> {
+        let last = path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => Some(&assoc.ty),
+            syn::GenericArgument::Type(inner) => future_output(inner),
+            _ => None,
+        })
+    }
+    match ty {
+        Type::ImplTrait(t) => in_bounds(&t.bounds),
+        Type::TraitObject(t) => in_bounds(&t.bounds),
+        Type::Path(p) => in_path(&p.path),
+        Type::Paren(p) => future_output(&p.elem),
+        Type::Group(g) => future_output(&g.elem),
+        _ => None,
     }
 }

@@ -62,6 +62,11 @@ use args::{Errors, Options, Site};
 /// `async fn` in traits (default bodies) and trait impls. The signature and behaviour are
 /// unchanged.
 ///
+/// A non-async function whose body ends in an `async` block — `fn f() -> impl Future<Output =
+/// T> { async move { … } }`, or a method rewritten by `#[async_trait]` (`Box::pin(async move
+/// { … })`) — gets a span that covers the future: started (and the input recorded) when the
+/// function is called, ended when the future completes, with the future's output as output.
+///
 /// # Arguments
 ///
 /// | argument | meaning |
