@@ -85,7 +85,7 @@ pub struct FileExporterConfig {
     /// Batches waiting for the writer thread before `export_batch` waits for room
     /// (backpressure: the core's own bounded queue then absorbs bursts).
     pub queue_batches: usize,
-    /// Event kinds written.
+    /// Event kinds written (default: `span_ended` and `trace_ended`).
     pub events: EventKinds,
     /// Name of the exporter in logs and stats.
     pub name: String,
@@ -93,7 +93,8 @@ pub struct FileExporterConfig {
 
 impl FileExporterConfig {
     /// Defaults: prefix `telemetry`, no compression, 128 MiB files, no age limit, keep all,
-    /// 1 s flush interval, 16 queued batches, every event kind.
+    /// 1 s flush interval, 16 queued batches, ended spans and ended traces (set
+    /// [`events`](Self::events) to [`EventKinds::ALL`] to also log starts).
     pub fn new(directory: impl Into<PathBuf>) -> Self {
         FileExporterConfig {
             directory: directory.into(),
@@ -104,7 +105,7 @@ impl FileExporterConfig {
             keep_rotated: None,
             flush_interval: Duration::from_secs(1),
             queue_batches: 16,
-            events: EventKinds::ALL,
+            events: EventKinds::ENDED,
             name: "file".to_owned(),
         }
     }

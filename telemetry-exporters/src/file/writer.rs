@@ -41,6 +41,8 @@ pub(crate) struct Writer {
     counters: Arc<Counters>,
     /// Lines written into the open frame, not yet confirmed.
     in_frame: u64,
+    /// Size of the current file already added to the byte counter.
+    counted_bytes: u64,
     last_frame_end: Instant,
     failure: Option<Failure>,
 }
@@ -63,6 +65,7 @@ impl Writer {
             next_sequence,
             counters,
             in_frame: 0,
+            counted_bytes: 0,
             last_frame_end: Instant::now(),
             failure: None,
         };
@@ -81,6 +84,7 @@ impl Writer {
         let sink = Sink::create(&path, self.config.compression)
             .map_err(|e| FileExporterError::io("cannot create file", &path, e))?;
         self.sink = Some(sink);
+        self.counted_bytes = 0;
         Ok(())
     }
 
@@ -121,7 +125,10 @@ impl Writer {
             return;
         };
         match sink.write_lines(bytes, count) {
-            Ok(()) => self.in_frame += count,
+            Ok(()) => {
+                self.in_frame += count;
+                self.count_bytes();
+            }
             Err(e) => {
                 let message = format!("cannot write {}: {e}", sink.path.display());
                 let lost = self.abandon_file();
@@ -153,13 +160,11 @@ impl Writer {
         let Some(sink) = self.sink.as_mut() else {
             return;
         };
-        let before = sink.disk_bytes();
         let result = if sync { sink.sync() } else { sink.end_frame() };
         self.last_frame_end = Instant::now();
         match result {
             Ok(()) => {
-                let grown = sink.disk_bytes().saturating_sub(before);
-                self.counters.bytes.fetch_add(grown, Relaxed);
+                self.count_bytes();
                 self.counters
                     .written
                     .fetch_add(std::mem::take(&mut self.in_frame), Relaxed);
@@ -169,6 +174,16 @@ impl Writer {
                 let lost = self.abandon_file();
                 self.fail(lost, &message);
             }
+        }
+    }
+
+    /// Adds what reached the current file since the last count to the byte counter.
+    fn count_bytes(&mut self) {
+        if let Some(sink) = self.sink.as_ref() {
+            let size = sink.disk_bytes();
+            let grown = size.saturating_sub(self.counted_bytes);
+            self.counters.bytes.fetch_add(grown, Relaxed);
+            self.counted_bytes = size;
         }
     }
 
