@@ -1,5 +1,7 @@
 //! Behaviour of `#[with_span]` through the public API, recorded with the in-memory exporter.
 
+#![cfg(feature = "macros")]
+
 use std::sync::Arc;
 use std::time::Duration;
 

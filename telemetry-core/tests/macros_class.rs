@@ -1,5 +1,7 @@
 //! `#[instrument_class]` on inherent and trait impls, with generics, overrides and `#[skip_span]`.
 
+#![cfg(feature = "macros")]
+
 use std::sync::Arc;
 use std::time::Duration;
 

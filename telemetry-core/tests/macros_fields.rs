@@ -7,6 +7,8 @@
 //! 2. one `#[with_span]` function per span type sets every field through `attributes(...)`,
 //!    which proves each listed field exists and converts, and records the same JSON.
 
+#![cfg(feature = "macros")]
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 

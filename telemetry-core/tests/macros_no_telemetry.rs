@@ -1,6 +1,8 @@
 //! With no telemetry anywhere (empty global registry, no context), instrumented functions run
 //! unchanged. This file never registers an instance.
 
+#![cfg(feature = "macros")]
+
 use telemetry_core::{Registry, current_span, with_span};
 
 #[with_span(span_type = llm_generation, attributes(model = "m"))]

@@ -2,6 +2,8 @@
 //! the global registry, else the registry's default. Instance names are unique to this file,
 //! and no test relies on which instance is the global default except the one that sets it.
 
+#![cfg(feature = "macros")]
+
 use std::time::Duration;
 
 use telemetry_core::attrs::Generic;

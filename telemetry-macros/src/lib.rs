@@ -84,8 +84,10 @@ use args::{Errors, Options, Site};
 /// * **Input**: the arguments (not `self`) as a JSON object keyed by argument name. Each must
 ///   be `serde::Serialize` unless skipped; otherwise compilation fails with a message saying to
 ///   add it to `skip(...)`.
-/// * **Output**: the return value (must be `Serialize` unless `skip_output`); the span's status
-///   becomes OK. For a `Result`, the `Ok` value is the output; `()` and `Ok(())` record none.
+/// * **Output**: the return value (must be `Serialize` unless `skip_output`), and the span's
+///   status becomes OK (unless the body recorded an error into it). For a `Result`, the `Ok`
+///   value is the output. `()`, `Ok(())` and `skip_output` record no output and leave the
+///   status unset (which OpenTelemetry reads as success).
 /// * **Errors**: a returned `Err` marks the span errored with the structured error
 ///   (`SpanError::from_error`: type name, message, source chain; `anyhow`-style and boxed
 ///   errors, and plain `Display` errors, are captured too); the error is returned untouched.
