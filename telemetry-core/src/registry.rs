@@ -113,10 +113,11 @@ impl Registry {
             return Some(found);
         }
         let selector = self.selector.read().clone();
-        if let Some(pick) = selector.and_then(|s| s(&Context::current())) {
-            if let Some(found) = self.get(&pick) {
-                return Some(found);
-            }
+        if let Some(found) = selector
+            .and_then(|s| s(&Context::current()))
+            .and_then(|pick| self.get(&pick))
+        {
+            return Some(found);
         }
         self.default_instance()
     }

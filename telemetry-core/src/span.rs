@@ -45,15 +45,20 @@ pub(crate) struct SpanShared {
     pub(crate) trace: Arc<TraceShared>,
     /// Root of the trace in this process: its end ends the trace.
     pub(crate) is_local_root: bool,
-    /// The record being built; `None` once the span has ended.
-    pub(crate) record: Mutex<Option<SpanRecord>>,
+    /// The record being built, allocated once at start and handed to exporters as is at the
+    /// end (no copy); `None` once the span has ended. Only this field holds the `Arc` while
+    /// the span is open, so `Arc::get_mut` always succeeds.
+    pub(crate) record: Mutex<Option<Arc<SpanRecord>>>,
 }
 
 impl SpanShared {
     /// Ends the span: processes the record and hands it to the exporters. A second call does
     /// nothing.
     fn finish(&self, ended_by_drop: bool, end_time: Option<Timestamp>) {
-        let Some(mut record) = self.record.lock().take() else {
+        let Some(mut shared_record) = self.record.lock().take() else {
+            return;
+        };
+        let Some(record) = Arc::get_mut(&mut shared_record) else {
             return;
         };
         record.end_time = Some(end_time.unwrap_or_else(Timestamp::now));
@@ -67,7 +72,7 @@ impl SpanShared {
             }
         }
         let end = record.end_time;
-        self.telemetry.finish_span(record);
+        self.telemetry.finish_span(shared_record);
         if self.is_local_root {
             self.telemetry.finish_trace(&self.trace, end);
         }
@@ -78,7 +83,7 @@ impl SpanShared {
     }
 
     fn note_errored_descendants(&self, child: Option<SpanId>, grandchildren: &[SpanId]) {
-        if let Some(record) = self.record.lock().as_mut() {
+        if let Some(record) = self.record.lock().as_mut().and_then(Arc::get_mut) {
             for id in child.iter().chain(grandchildren) {
                 if record.errored_descendants.len() < MAX_ERRORED_DESCENDANTS {
                     record.errored_descendants.push(*id);
@@ -89,7 +94,7 @@ impl SpanShared {
 
     #[inline]
     fn with_record(&self, f: impl FnOnce(&mut SpanRecord)) {
-        if let Some(record) = self.record.lock().as_mut() {
+        if let Some(record) = self.record.lock().as_mut().and_then(Arc::get_mut) {
             f(record);
         }
     }
@@ -223,6 +228,12 @@ impl SpanRef {
         }
     }
 
+    /// Sets an input already in JSON form (used by the macros).
+    #[allow(dead_code)] // only with the `macros` feature
+    pub(crate) fn set_input_value(&self, value: Value) {
+        self.with_record(|r| r.input = Some(value));
+    }
+
     fn capture<T: Serialize + ?Sized>(&self, value: &T) -> Option<Value> {
         let shared = self.shared()?;
         if !shared.telemetry.include_io() {
@@ -323,7 +334,7 @@ impl Span {
     }
 
     /// A non-owning handle.
-    pub fn as_ref(&self) -> &SpanRef {
+    pub fn as_span_ref(&self) -> &SpanRef {
         &self.r
     }
 
@@ -390,21 +401,28 @@ enum ParentChoice {
     Root,
 }
 
-/// Builds a span; get one from [`Telemetry::span`] or [`Telemetry::trace`].
-#[must_use = "call .start() to start the span"]
-pub struct SpanBuilder {
-    telemetry: Telemetry,
-    name: Str,
-    attributes: SpanAttributes,
-    parent: ParentChoice,
-    input: Option<Value>,
-    metadata: Map<String, Value>,
-    trace_attributes: TraceAttributes,
-    start_time: Option<Timestamp>,
-    lazy_attributes: Option<LazyAttributes>,
+/// Builder settings that most spans do not use, kept out of line so the builder stays small
+/// and a sampled-out span never pays for them.
+#[derive(Default)]
+pub(crate) struct Extras {
+    pub(crate) input: Option<Value>,
+    pub(crate) metadata: Map<String, Value>,
+    pub(crate) trace_attributes: Option<TraceAttributes>,
+    pub(crate) start_time: Option<Timestamp>,
+    pub(crate) lazy_attributes: Option<LazyAttributes>,
 }
 
 type LazyAttributes = Box<dyn FnOnce(&mut SpanAttributes) + Send>;
+
+/// Builds a span; get one from [`Telemetry::span`] or [`Telemetry::trace`].
+#[must_use = "call .start() to start the span"]
+pub struct SpanBuilder {
+    pub(crate) telemetry: Telemetry,
+    pub(crate) name: Str,
+    pub(crate) attributes: SpanAttributes,
+    parent: ParentChoice,
+    pub(crate) extras: Option<Box<Extras>>,
+}
 
 impl SpanBuilder {
     pub(crate) fn new(telemetry: Telemetry, name: Str, attributes: SpanAttributes) -> Self {
@@ -413,12 +431,18 @@ impl SpanBuilder {
             name,
             attributes,
             parent: ParentChoice::Current,
-            input: None,
-            metadata: Map::new(),
-            trace_attributes: TraceAttributes::default(),
-            start_time: None,
-            lazy_attributes: None,
+            extras: None,
         }
+    }
+
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    fn trace_fields(&mut self) -> &mut TraceAttributes {
+        self.extras()
+            .trace_attributes
+            .get_or_insert_with(TraceAttributes::default)
     }
 
     /// Makes the span a new trace root, whatever is current.
@@ -443,57 +467,57 @@ impl SpanBuilder {
     /// Changes the attributes at start; `f` runs only if the span is sampled, so it may
     /// compute expensive values.
     pub fn with_attributes(mut self, f: impl FnOnce(&mut SpanAttributes) + Send + 'static) -> Self {
-        self.lazy_attributes = Some(Box::new(f));
+        self.extras().lazy_attributes = Some(Box::new(f));
         self
     }
 
     /// The span's input (serialized now, when inputs are captured).
     pub fn input<T: Serialize + ?Sized>(mut self, input: &T) -> Self {
         if self.telemetry.include_io() && self.telemetry.is_enabled() {
-            self.input = Some(to_json(input));
+            self.extras().input = Some(to_json(input));
         }
         self
     }
 
     /// One metadata entry.
     pub fn metadata<T: Serialize + ?Sized>(mut self, key: impl Into<String>, value: &T) -> Self {
-        self.metadata.insert(key.into(), to_json(value));
+        self.extras().metadata.insert(key.into(), to_json(value));
         self
     }
 
     /// Start time other than now (for spans reconstructed after the fact).
     pub fn start_time(mut self, start_time: Timestamp) -> Self {
-        self.start_time = Some(start_time);
+        self.extras().start_time = Some(start_time);
         self
     }
 
     /// Trace-level: the end user. Applies when the span is a trace root.
     pub fn user_id(mut self, user_id: impl Into<Str>) -> Self {
-        self.trace_attributes.user_id = Some(user_id.into());
+        self.trace_fields().user_id = Some(user_id.into());
         self
     }
 
     /// Trace-level: the session or conversation.
     pub fn session_id(mut self, session_id: impl Into<Str>) -> Self {
-        self.trace_attributes.session_id = Some(session_id.into());
+        self.trace_fields().session_id = Some(session_id.into());
         self
     }
 
     /// Trace-level: one tag.
     pub fn tag(mut self, tag: impl Into<Str>) -> Self {
-        self.trace_attributes.tags.push(tag.into());
+        self.trace_fields().tags.push(tag.into());
         self
     }
 
     /// Trace-level: the deployment environment (overrides the instance default).
     pub fn environment(mut self, environment: impl Into<Str>) -> Self {
-        self.trace_attributes.environment = Some(environment.into());
+        self.trace_fields().environment = Some(environment.into());
         self
     }
 
     /// Trace-level: the release (overrides the instance default).
     pub fn release(mut self, release: impl Into<Str>) -> Self {
-        self.trace_attributes.release = Some(release.into());
+        self.trace_fields().release = Some(release.into());
         self
     }
 
@@ -503,59 +527,64 @@ impl SpanBuilder {
         key: impl Into<String>,
         value: &T,
     ) -> Self {
-        self.trace_attributes
-            .context
-            .insert(key.into(), to_json(value));
+        let value = to_json(value);
+        self.trace_fields().context.insert(key.into(), value);
         self
     }
 
-    /// Starts the span.
+    /// Starts the span. The sampling decision comes first, so a sampled-out span costs a
+    /// context lookup and the decision, nothing more.
     pub fn start(self) -> Span {
-        let telemetry = self.telemetry.clone();
-        match self.parent {
-            ParentChoice::Root => telemetry.start_span(self, &Context::default()),
-            ParentChoice::Explicit(ref cx) => {
-                let cx = cx.clone();
-                telemetry.start_span(self, &cx)
+        if !self.telemetry.is_enabled() {
+            return Span::none();
+        }
+        let span_type = self.attributes.span_type();
+        let (placement, baggage) = match &self.parent {
+            ParentChoice::Root => {
+                let baggage = Context::with_current(|cx| cx.and_then(|cx| cx.baggage.clone()));
+                (
+                    self.telemetry.place(&Parent::None, span_type, &self.name),
+                    baggage,
+                )
             }
+            ParentChoice::Explicit(cx) => (
+                self.telemetry.place(&cx.parent, span_type, &self.name),
+                cx.baggage.clone(),
+            ),
             ParentChoice::Current => Context::with_current(|cx| match cx {
-                Some(cx) => telemetry.start_span(self, cx),
-                None => telemetry.start_span(self, &Context::default()),
+                Some(cx) => (
+                    self.telemetry.place(&cx.parent, span_type, &self.name),
+                    cx.baggage.clone(),
+                ),
+                None => (
+                    self.telemetry.place(&Parent::None, span_type, &self.name),
+                    None,
+                ),
             }),
+        };
+        match placement {
+            Placement::Unsampled { trace_id, span_id } => {
+                Span::new(Parent::Unsampled { trace_id, span_id }, baggage)
+            }
+            placement => self.telemetry.clone().record(self, placement, baggage),
         }
-    }
-
-    pub(crate) fn into_parts(mut self) -> SpanParts {
-        if let Some(f) = self.lazy_attributes.take() {
-            f(&mut self.attributes);
-        }
-        SpanParts {
-            name: self.name,
-            attributes: self.attributes,
-            input: self.input,
-            metadata: self.metadata,
-            start_time: self.start_time,
-        }
-    }
-
-    pub(crate) fn span_type(&self) -> telemetry_types::SpanType {
-        self.attributes.span_type()
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub(crate) fn trace_attributes(&self) -> &TraceAttributes {
-        &self.trace_attributes
     }
 }
 
-/// What a builder hands to the runtime at start.
-pub(crate) struct SpanParts {
-    pub(crate) name: Str,
-    pub(crate) attributes: SpanAttributes,
-    pub(crate) input: Option<Value>,
-    pub(crate) metadata: Map<String, Value>,
-    pub(crate) start_time: Option<Timestamp>,
+/// Where a new span goes, decided before anything is built.
+pub(crate) enum Placement {
+    /// Not recorded (sampled out); ids still propagate.
+    Unsampled { trace_id: TraceId, span_id: SpanId },
+    /// A recorded child of a recording span of this process.
+    Child {
+        parent: Arc<SpanShared>,
+        span_id: SpanId,
+    },
+    /// A recorded local root: a new trace, or the first span here of a remote trace.
+    Root {
+        trace_id: TraceId,
+        span_id: SpanId,
+        remote_parent: Option<SpanId>,
+        trace_state: Option<String>,
+    },
 }

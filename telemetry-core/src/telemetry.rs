@@ -14,14 +14,14 @@ use telemetry_types::{
     TraceId, TraceRecord,
 };
 
-use crate::context::{Context, Parent};
+use crate::context::Parent;
 use crate::dispatch::{ExporterSlot, ExporterStats};
 use crate::exporter::{ExportError, TelemetryExporter};
 use crate::processors::{
     ExcludeFields, IncludeIo, Pipeline, SensitiveDataFilter, SpanProcessor, Truncate,
 };
 use crate::sampling::Sampler;
-use crate::span::{Span, SpanBuilder, SpanShared, TraceShared};
+use crate::span::{Placement, Span, SpanBuilder, SpanShared, TraceShared};
 use crate::traces::OpenTraces;
 
 /// The seed's abstract base class (`MastraAITelemetry`) as a trait: the lifecycle contract a
@@ -110,7 +110,7 @@ pub(crate) struct Inner {
     wanted: EventKinds,
     /// Some exporter wants records without inputs and outputs.
     io_free_variant: bool,
-    defaults: TraceAttributes,
+    defaults: Arc<TraceAttributes>,
     request_context_keys: Vec<String>,
     open_traces: OpenTraces,
     shutdown_timeout: Duration,
@@ -262,89 +262,159 @@ impl Telemetry {
         self.inner.include_io
     }
 
-    /// Starts the span `builder` describes under the parent in `cx`.
-    pub(crate) fn start_span(&self, builder: SpanBuilder, cx: &Context) -> Span {
-        if !self.is_enabled() {
-            return Span::none();
-        }
-        let baggage = cx.baggage.clone();
-        match &cx.parent {
+    /// Decides where a new span goes: the sampling decision, made before anything is built.
+    #[inline]
+    pub(crate) fn place(&self, parent: &Parent, span_type: SpanType, name: &str) -> Placement {
+        let span_id = SpanId::random();
+        match parent {
             Parent::Recording(parent) => {
-                let span_id = SpanId::random();
-                if !self
-                    .inner
-                    .sampler
-                    .sample_child(builder.span_type(), span_id)
-                {
-                    return unsampled(parent.trace_id, span_id, baggage);
+                if self.inner.sampler.sample_child(span_type, span_id) {
+                    Placement::Child {
+                        parent: parent.clone(),
+                        span_id,
+                    }
+                } else {
+                    Placement::Unsampled {
+                        trace_id: parent.trace_id,
+                        span_id,
+                    }
                 }
-                let trace = parent.trace.clone();
-                let parent_id = Some(parent.span_id);
-                self.record(
-                    builder,
-                    trace,
-                    Some(parent.clone()),
-                    parent_id,
-                    span_id,
-                    baggage,
-                    false,
-                )
             }
-            Parent::Unsampled { trace_id, .. } => unsampled(*trace_id, SpanId::random(), baggage),
-            Parent::Remote(remote) => {
-                let span_id = SpanId::random();
-                if !remote.sampled {
-                    return unsampled(remote.trace_id, span_id, baggage);
-                }
-                let trace_state = remote.trace_state.clone();
-                self.root(
-                    builder,
-                    remote.trace_id,
-                    Some(remote.span_id),
-                    span_id,
-                    trace_state,
-                    baggage,
-                )
-            }
+            Parent::Unsampled { trace_id, .. } => Placement::Unsampled {
+                trace_id: *trace_id,
+                span_id,
+            },
+            Parent::Remote(remote) if !remote.sampled => Placement::Unsampled {
+                trace_id: remote.trace_id,
+                span_id,
+            },
+            Parent::Remote(remote) => Placement::Root {
+                trace_id: remote.trace_id,
+                span_id,
+                remote_parent: Some(remote.span_id),
+                trace_state: remote.trace_state.clone(),
+            },
             Parent::None => {
                 let trace_id = TraceId::random();
-                let span_id = SpanId::random();
                 let sampling = SamplingContext {
                     trace_id,
-                    name: builder.name(),
-                    span_type: builder.span_type(),
+                    name,
+                    span_type,
                     is_root: true,
                 };
-                if !self.should_sample_root(&sampling, span_id) {
-                    return unsampled(trace_id, span_id, baggage);
+                if self.inner.sampler.sample_root(&sampling, span_id) {
+                    Placement::Root {
+                        trace_id,
+                        span_id,
+                        remote_parent: None,
+                        trace_state: None,
+                    }
+                } else {
+                    Placement::Unsampled { trace_id, span_id }
                 }
-                self.root(builder, trace_id, None, span_id, None, baggage)
             }
         }
     }
 
-    fn should_sample_root(&self, sampling: &SamplingContext<'_>, span_id: SpanId) -> bool {
-        self.inner.sampler.sample_root(sampling, span_id)
-    }
-
-    /// Starts a local trace root (a new trace, or the first span of a remote trace here).
-    fn root(
+    /// Builds a recording span placed by [`place`](Self::place).
+    pub(crate) fn record(
         &self,
         builder: SpanBuilder,
-        trace_id: TraceId,
-        remote_parent: Option<SpanId>,
-        span_id: SpanId,
-        trace_state: Option<String>,
+        placement: Placement,
         baggage: Option<Arc<crate::propagation::Baggage>>,
     ) -> Span {
-        let name: Str = builder.name().to_owned().into();
-        let attributes = self.trace_attributes(&builder, baggage.as_deref());
+        let SpanBuilder {
+            name,
+            mut attributes,
+            extras,
+            ..
+        } = builder;
+        let mut extras = extras.map(|e| *e).unwrap_or_default();
+        let (trace, parent, parent_span_id, span_id) = match placement {
+            Placement::Child { parent, span_id } => (
+                parent.trace.clone(),
+                Some(parent.span_id),
+                Some(parent),
+                span_id,
+            ),
+            Placement::Root {
+                trace_id,
+                span_id,
+                remote_parent,
+                trace_state,
+            } => {
+                let fields = extras.trace_attributes.take();
+                let trace = self.open_trace(
+                    &name,
+                    trace_id,
+                    span_id,
+                    trace_state,
+                    fields,
+                    baggage.as_deref(),
+                );
+                (trace, remote_parent, None, span_id)
+            }
+            Placement::Unsampled { trace_id, span_id } => {
+                return Span::new(Parent::Unsampled { trace_id, span_id }, baggage);
+            }
+        };
+        if let Some(f) = extras.lazy_attributes.take() {
+            f(&mut attributes);
+        }
+        let record = Arc::new(SpanRecord {
+            trace_id: trace.trace_id,
+            span_id,
+            parent_span_id: parent,
+            name,
+            service_name: self.inner.service_name.clone(),
+            attributes,
+            input: extras.input,
+            output: None,
+            metadata: extras.metadata,
+            start_time: extras.start_time.unwrap_or_else(Timestamp::now),
+            end_time: None,
+            status: SpanStatus::Unset,
+            error: None,
+            errored_descendants: Vec::new(),
+            events: Vec::new(),
+            ended_by_drop: false,
+            trace: trace.attributes.clone(),
+        });
+        if self.inner.wanted.contains(EventKind::SpanStarted) {
+            let mut started = SpanRecord::clone(&record);
+            if self.inner.pipeline.run(&mut started) {
+                self.dispatch(EventKind::SpanStarted, Arc::new(started));
+            }
+        }
+        let is_local_root = parent_span_id.is_none();
+        let shared = Arc::new(SpanShared {
+            telemetry: self.clone(),
+            trace_id: trace.trace_id,
+            span_id,
+            parent: parent_span_id,
+            trace,
+            is_local_root,
+            record: parking_lot::Mutex::new(Some(record)),
+        });
+        Span::new(Parent::Recording(shared), baggage)
+    }
+
+    /// Creates the shared state of a trace starting here and emits `trace_started`.
+    fn open_trace(
+        &self,
+        name: &Str,
+        trace_id: TraceId,
+        root_span_id: SpanId,
+        trace_state: Option<String>,
+        fields: Option<TraceAttributes>,
+        baggage: Option<&crate::propagation::Baggage>,
+    ) -> Arc<TraceShared> {
         let trace = Arc::new(TraceShared {
             trace_id,
-            name,
-            root_span_id: span_id,
+            name: name.clone(),
+            root_span_id,
             start_time: Timestamp::now(),
-            attributes: Arc::new(attributes),
+            attributes: self.trace_attributes(fields, baggage),
             has_error: AtomicBool::new(false),
             expired: AtomicBool::new(false),
             trace_state,
@@ -355,17 +425,23 @@ impl Telemetry {
             }
         }
         self.emit_trace(EventKind::TraceStarted, &trace, None);
-        self.record(builder, trace, None, remote_parent, span_id, baggage, true)
+        trace
     }
 
-    /// Instance defaults, then the builder's trace fields, then chosen baggage keys.
+    /// The root's trace fields over the instance defaults, plus chosen baggage keys; the shared
+    /// defaults themselves when nothing is added (no allocation).
     fn trace_attributes(
         &self,
-        builder: &SpanBuilder,
+        fields: Option<TraceAttributes>,
         baggage: Option<&crate::propagation::Baggage>,
-    ) -> TraceAttributes {
-        let mut attributes = builder.trace_attributes().clone();
+    ) -> Arc<TraceAttributes> {
         let defaults = &self.inner.defaults;
+        let keys = &self.inner.request_context_keys;
+        let from_baggage = baggage.filter(|b| keys.iter().any(|k| b.get(k).is_some()));
+        if fields.is_none() && from_baggage.is_none() {
+            return defaults.clone();
+        }
+        let mut attributes = fields.unwrap_or_default();
         if attributes.environment.is_none() {
             attributes.environment = defaults.environment.clone();
         }
@@ -373,75 +449,25 @@ impl Telemetry {
             attributes.release = defaults.release.clone();
         }
         attributes.tags.extend(defaults.tags.iter().cloned());
-        if let Some(baggage) = baggage {
-            for key in &self.inner.request_context_keys {
-                if let Some(value) = baggage.get(key) {
-                    attributes
-                        .context
-                        .entry(key.clone())
-                        .or_insert_with(|| value.into());
-                }
+        for key in keys {
+            if let Some(value) = from_baggage.and_then(|b| b.get(key)) {
+                attributes
+                    .context
+                    .entry(key.clone())
+                    .or_insert_with(|| value.into());
             }
         }
-        attributes
+        Arc::new(attributes)
     }
 
-    /// Builds the recording span.
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &self,
-        builder: SpanBuilder,
-        trace: Arc<TraceShared>,
-        parent: Option<Arc<SpanShared>>,
-        parent_span_id: Option<SpanId>,
-        span_id: SpanId,
-        baggage: Option<Arc<crate::propagation::Baggage>>,
-        is_local_root: bool,
-    ) -> Span {
-        let parts = builder.into_parts();
-        let record = SpanRecord {
-            trace_id: trace.trace_id,
-            span_id,
-            parent_span_id,
-            name: parts.name,
-            service_name: self.inner.service_name.clone(),
-            attributes: parts.attributes,
-            input: parts.input,
-            output: None,
-            metadata: parts.metadata,
-            start_time: parts.start_time.unwrap_or_else(Timestamp::now),
-            end_time: None,
-            status: SpanStatus::Unset,
-            error: None,
-            errored_descendants: Vec::new(),
-            events: Vec::new(),
-            ended_by_drop: false,
-            trace: trace.attributes.clone(),
-        };
-        if self.inner.wanted.contains(EventKind::SpanStarted) {
-            if let Some(started) = self.process_span(record.clone()) {
-                self.dispatch(EventKind::SpanStarted, Arc::new(started));
-            }
-        }
-        let shared = Arc::new(SpanShared {
-            telemetry: self.clone(),
-            trace_id: trace.trace_id,
-            span_id,
-            parent,
-            trace,
-            is_local_root,
-            record: parking_lot::Mutex::new(Some(record)),
-        });
-        Span::new(Parent::Recording(shared), baggage)
-    }
-
-    /// Processes and emits an ended span.
-    pub(crate) fn finish_span(&self, record: SpanRecord) {
+    /// Processes and emits an ended span (whose record nothing else references).
+    pub(crate) fn finish_span(&self, mut record: Arc<SpanRecord>) {
         if !self.inner.wanted.contains(EventKind::SpanEnded) {
             return;
         }
-        if let Some(record) = self.process_span(record) {
-            self.dispatch(EventKind::SpanEnded, Arc::new(record));
+        let keep = Arc::get_mut(&mut record).is_some_and(|r| self.inner.pipeline.run(r));
+        if keep {
+            self.dispatch(EventKind::SpanEnded, record);
         }
     }
 
@@ -510,14 +536,6 @@ fn span_event(kind: EventKind, span: Arc<SpanRecord>) -> TelemetryEvent {
         EventKind::SpanStarted => TelemetryEvent::SpanStarted { span },
         _ => TelemetryEvent::SpanEnded { span },
     }
-}
-
-fn unsampled(
-    trace_id: TraceId,
-    span_id: SpanId,
-    baggage: Option<Arc<crate::propagation::Baggage>>,
-) -> Span {
-    Span::new(Parent::Unsampled { trace_id, span_id }, baggage)
 }
 
 #[async_trait]
@@ -741,7 +759,7 @@ impl TelemetryBuilder {
     /// Validates the configuration and starts the exporters' workers.
     pub fn build(self) -> Result<Telemetry, BuildError> {
         self.validate()?;
-        let pipeline = Pipeline::new(self.all_processors());
+        let pipeline = Pipeline::new(self.processors.clone(), self.data_processors());
         let mut exporters = Vec::with_capacity(self.exporters.len());
         for exporter in self.exporters {
             let name = exporter.name().to_owned();
@@ -770,7 +788,7 @@ impl TelemetryBuilder {
                 exporters,
                 wanted,
                 io_free_variant,
-                defaults: self.defaults,
+                defaults: Arc::new(self.defaults),
                 request_context_keys: self.request_context_keys,
                 open_traces: OpenTraces::new(self.max_trace_age, self.max_open_traces),
                 shutdown_timeout: self.shutdown_timeout,
@@ -784,10 +802,10 @@ impl TelemetryBuilder {
         if self.config.service_name.trim().is_empty() {
             return Err(BuildError::EmptyServiceName);
         }
-        if let SamplingStrategy::Ratio { probability } = self.config.sampling {
-            if !(0.0..=1.0).contains(&probability) {
-                return Err(BuildError::InvalidRatio(probability));
-            }
+        if let SamplingStrategy::Ratio { probability } = self.config.sampling
+            && !(0.0..=1.0).contains(&probability)
+        {
+            return Err(BuildError::InvalidRatio(probability));
         }
         let mut names = std::collections::HashSet::new();
         for exporter in &self.exporters {
@@ -798,10 +816,10 @@ impl TelemetryBuilder {
         Ok(())
     }
 
-    /// User processors, then the built-in ones in their fixed order.
-    fn all_processors(&self) -> Vec<Arc<dyn SpanProcessor>> {
+    /// The built-in data processors in their fixed order (they run after the user's).
+    fn data_processors(&self) -> Vec<Arc<dyn SpanProcessor>> {
         let context = &self.config.context;
-        let mut all = self.processors.clone();
+        let mut all: Vec<Arc<dyn SpanProcessor>> = Vec::new();
         if !context.include_io {
             all.push(Arc::new(IncludeIo));
         }

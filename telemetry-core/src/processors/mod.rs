@@ -55,17 +55,24 @@ pub trait SpanProcessor: Send + Sync + 'static {
     fn process(&self, span: &mut SpanRecord) -> Verdict;
 }
 
-/// The processors of one telemetry instance, in order.
+/// The processors of one telemetry instance, in order: the user's, then the built-in data
+/// processors, which are skipped for spans that carry no free-form data (the common case on
+/// the hot path: typed attributes only).
 pub(crate) struct Pipeline {
-    processors: Vec<Arc<dyn SpanProcessor>>,
+    user: Vec<Arc<dyn SpanProcessor>>,
+    data: Vec<Arc<dyn SpanProcessor>>,
     pub(crate) dropped: AtomicU64,
     pub(crate) panics: AtomicU64,
 }
 
 impl Pipeline {
-    pub(crate) fn new(processors: Vec<Arc<dyn SpanProcessor>>) -> Self {
+    pub(crate) fn new(
+        user: Vec<Arc<dyn SpanProcessor>>,
+        data: Vec<Arc<dyn SpanProcessor>>,
+    ) -> Self {
         Pipeline {
-            processors,
+            user,
+            data,
             dropped: AtomicU64::new(0),
             panics: AtomicU64::new(0),
         }
@@ -73,7 +80,14 @@ impl Pipeline {
 
     /// Runs every processor; `false` when one dropped the span.
     pub(crate) fn run(&self, span: &mut SpanRecord) -> bool {
-        for processor in &self.processors {
+        if !self.run_list(&self.user, span) {
+            return false;
+        }
+        !carries_data(span) || self.run_list(&self.data, span)
+    }
+
+    fn run_list(&self, processors: &[Arc<dyn SpanProcessor>], span: &mut SpanRecord) -> bool {
+        for processor in processors {
             match std::panic::catch_unwind(AssertUnwindSafe(|| processor.process(span))) {
                 Ok(Verdict::Keep) => {}
                 Ok(Verdict::Drop) => {
@@ -92,6 +106,21 @@ impl Pipeline {
         }
         true
     }
+}
+
+/// Whether a span carries free-form data the built-in processors look at.
+fn carries_data(span: &SpanRecord) -> bool {
+    use telemetry_types::SpanAttributes as A;
+    span.input.is_some()
+        || span.output.is_some()
+        || !span.metadata.is_empty()
+        || !span.events.is_empty()
+        || span.error.is_some()
+        || match &span.attributes {
+            A::Generic(generic) => !generic.fields.is_empty(),
+            A::RagQuery(rag) => rag.filter.is_some() || !rag.chunks.is_empty(),
+            _ => false,
+        }
 }
 
 /// Applies `f` to every JSON value a span carries as data: input, output, metadata, attribute
