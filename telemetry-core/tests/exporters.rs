@@ -239,3 +239,33 @@ fn build_errors_are_values() {
         .unwrap_err();
     assert!(err.to_string().contains("in-memory"), "{err}");
 }
+
+/// Never finishes shutting down.
+struct Stuck;
+
+#[async_trait]
+impl TelemetryExporter for Stuck {
+    fn name(&self) -> &str {
+        "stuck"
+    }
+    async fn export_event(&self, _: TelemetryEvent) -> Result<(), ExportError> {
+        Ok(())
+    }
+    async fn shutdown(&self) -> Result<(), ExportError> {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn shutdown_returns_within_its_timeout() {
+    let telemetry = Telemetry::builder("stuck")
+        .shutdown_timeout(Duration::from_millis(200))
+        .exporter(Stuck)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let result = telemetry.shutdown().await;
+    assert!(matches!(result, Err(ExportError::Timeout(_))), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

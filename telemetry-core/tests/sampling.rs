@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use telemetry_core::testing::InMemoryExporter;
-use telemetry_core::{SamplingStrategy, SpanType, Telemetry, attrs::*};
+use telemetry_core::{SamplingStrategy, SpanAttributes, SpanType, Telemetry, attrs::*};
 
 fn with(strategy: SamplingStrategy) -> (Telemetry, InMemoryExporter) {
     let exporter = InMemoryExporter::new();
@@ -127,4 +127,32 @@ async fn per_span_type_refinement_and_switches() {
         .map(|s| s.name.to_string())
         .collect();
     assert_eq!(names, ["llm", "root"]);
+}
+
+#[tokio::test]
+async fn builder_attribute_closures_run_only_for_sampled_spans() {
+    let ran = Arc::new(AtomicUsize::new(0));
+    for strategy in [SamplingStrategy::AlwaysOff, SamplingStrategy::AlwaysOn] {
+        let (telemetry, exporter) = with(strategy);
+        let counter = ran.clone();
+        telemetry
+            .span("llm", LlmGeneration::default())
+            .with_attributes(move |a| {
+                counter.fetch_add(1, Ordering::Relaxed);
+                if let SpanAttributes::LlmGeneration(llm) = a {
+                    llm.model = Some("computed".into());
+                }
+            })
+            .start()
+            .end();
+        telemetry.flush().await.unwrap();
+        if let Some(span) = exporter.span("llm") {
+            assert_eq!(span.attributes.model(), Some("computed"));
+        }
+    }
+    assert_eq!(
+        ran.load(Ordering::Relaxed),
+        1,
+        "only the sampled span computed its attributes"
+    );
 }
