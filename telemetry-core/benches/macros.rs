@@ -14,10 +14,14 @@
 //! - `macros/no_telemetry/*`: nothing configured anywhere: the instrumented function against
 //!   the plain one.
 //!
+//! Each pair is measured interleaved (both sides alternate in chunks of 32 calls within every
+//! sample), so the ratio holds on a busy machine; each side's time is its own.
+//!
 //! Run: `cargo bench -p telemetry-core --bench macros`.
 
+use std::cell::Cell;
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -150,56 +154,122 @@ fn telemetry() -> Telemetry {
         .unwrap()
 }
 
+/// Runs `ours` and `theirs` alternately in small chunks (alternating which goes first) and
+/// returns the time of one of them: both sides of a pair are measured under the same machine
+/// load, so their ratio holds even on a busy machine.
+fn interleaved(
+    iters: u64,
+    ours: &dyn Fn(),
+    theirs: &dyn Fn(),
+    report_ours: bool,
+    totals: &Cell<(Duration, Duration, u64)>,
+) -> Duration {
+    const CHUNK: u64 = 32;
+    let (mut t_ours, mut t_theirs) = (Duration::ZERO, Duration::ZERO);
+    let mut done = 0;
+    let mut ours_first = true;
+    while done < iters {
+        let n = CHUNK.min(iters - done);
+        let mut run = |f: &dyn Fn(), total: &mut Duration| {
+            let start = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            *total += start.elapsed();
+        };
+        if ours_first {
+            run(ours, &mut t_ours);
+            run(theirs, &mut t_theirs);
+        } else {
+            run(theirs, &mut t_theirs);
+            run(ours, &mut t_ours);
+        }
+        ours_first = !ours_first;
+        done += n;
+    }
+    let (a, b, n) = totals.get();
+    totals.set((a + t_ours, b + t_theirs, n + iters));
+    if report_ours { t_ours } else { t_theirs }
+}
+
+/// Benchmarks `<name>/with_span` and `<name>/<other>`, each measured interleaved with the other,
+/// and prints the ratio of their total times over both benchmarks (same time windows).
+fn pair(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    other: &str,
+    ours: &dyn Fn(),
+    theirs: &dyn Fn(),
+) {
+    let totals = Cell::new((Duration::ZERO, Duration::ZERO, 0));
+    group.bench_function(format!("{name}/with_span"), |b| {
+        b.iter_custom(|iters| interleaved(iters, ours, theirs, true, &totals))
+    });
+    group.bench_function(format!("{name}/{other}"), |b| {
+        b.iter_custom(|iters| interleaved(iters, ours, theirs, false, &totals))
+    });
+    let (t_ours, t_theirs, n) = totals.get();
+    let n = n.max(1) as f64;
+    println!(
+        "macros/{name}: interleaved means with_span {:.1} ns, {other} {:.1} ns, ratio {:.3}",
+        t_ours.as_nanos() as f64 / n,
+        t_theirs.as_nanos() as f64 / n,
+        t_ours.as_secs_f64() / t_theirs.as_secs_f64().max(f64::MIN_POSITIVE),
+    );
+}
+
+const PROMPT: &str = "What is the refund policy?";
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("macros");
     group.measurement_time(Duration::from_secs(4));
 
     // Nothing configured: the global registry is empty and no span is current.
     assert!(Registry::global().names().is_empty());
-    group.bench_function("no_telemetry/with_span", |b| {
-        b.iter(|| chat(black_box("What is the refund policy?"), black_box(64)))
-    });
-    group.bench_function("no_telemetry/plain", |b| {
-        b.iter(|| plain(black_box("What is the refund policy?"), black_box(64)))
-    });
+    pair(
+        &mut group,
+        "no_telemetry",
+        "plain",
+        &|| {
+            let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+        },
+        &|| {
+            let _ = black_box(plain(black_box(PROMPT), black_box(64)));
+        },
+    );
 
     let telemetry = telemetry();
     Registry::global().register(telemetry.clone());
 
     let parent = telemetry.trace("request", Generic::default()).start();
     parent.in_scope(|| {
-        group.bench_function("child/with_span", |b| {
-            b.iter(|| chat(black_box("What is the refund policy?"), black_box(64)))
-        });
-        group.bench_function("child/by_hand", |b| {
-            b.iter(|| {
-                chat_by_hand(
-                    &telemetry,
-                    black_box("What is the refund policy?"),
-                    black_box(64),
-                )
-            })
-        });
+        pair(
+            &mut group,
+            "child",
+            "by_hand",
+            &|| {
+                let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+            },
+            &|| {
+                let _ = black_box(chat_by_hand(&telemetry, black_box(PROMPT), black_box(64)));
+            },
+        );
     });
-    group.bench_function("async_child/with_span", |b| {
-        b.iter(|| {
-            futures::executor::block_on(
-                chat_async(black_box("What is the refund policy?"), black_box(64)).in_span(&parent),
-            )
-        })
-    });
-    group.bench_function("async_child/by_hand", |b| {
-        b.iter(|| {
-            futures::executor::block_on(
-                chat_async_by_hand(
-                    &telemetry,
-                    black_box("What is the refund policy?"),
-                    black_box(64),
-                )
-                .in_span(&parent),
-            )
-        })
-    });
+    pair(
+        &mut group,
+        "async_child",
+        "by_hand",
+        &|| {
+            let _ = black_box(futures::executor::block_on(
+                chat_async(black_box(PROMPT), black_box(64)).in_span(&parent),
+            ));
+        },
+        &|| {
+            let _ = black_box(futures::executor::block_on(
+                chat_async_by_hand(&telemetry, black_box(PROMPT), black_box(64)).in_span(&parent),
+            ));
+        },
+    );
     parent.end();
 
     // The same child spans with an instance whose exporter wants no events.
@@ -209,33 +279,31 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let quiet_parent = quiet.trace("request", Generic::default()).start();
     quiet_parent.in_scope(|| {
-        group.bench_function("child_no_dispatch/with_span", |b| {
-            b.iter(|| chat(black_box("What is the refund policy?"), black_box(64)))
-        });
-        group.bench_function("child_no_dispatch/by_hand", |b| {
-            b.iter(|| {
-                chat_by_hand(
-                    &quiet,
-                    black_box("What is the refund policy?"),
-                    black_box(64),
-                )
-            })
-        });
+        pair(
+            &mut group,
+            "child_no_dispatch",
+            "by_hand",
+            &|| {
+                let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+            },
+            &|| {
+                let _ = black_box(chat_by_hand(&quiet, black_box(PROMPT), black_box(64)));
+            },
+        );
     });
     quiet_parent.end();
 
-    group.bench_function("root/with_span", |b| {
-        b.iter(|| chat(black_box("What is the refund policy?"), black_box(64)))
-    });
-    group.bench_function("root/by_hand", |b| {
-        b.iter(|| {
-            chat_by_hand(
-                &telemetry,
-                black_box("What is the refund policy?"),
-                black_box(64),
-            )
-        })
-    });
+    pair(
+        &mut group,
+        "root",
+        "by_hand",
+        &|| {
+            let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+        },
+        &|| {
+            let _ = black_box(chat_by_hand(&telemetry, black_box(PROMPT), black_box(64)));
+        },
+    );
     group.finish();
     telemetry.flush_blocking(Duration::from_secs(10)).unwrap();
 }

@@ -125,8 +125,7 @@ impl Input {
     #[inline]
     pub fn record(self, span: &SpanRef) {
         if let Some(map) = self.map {
-            // TODO(lead): switch to `SpanRef::set_input_value` (no copy) once it is committed.
-            span.record_input(&Value::Object(map));
+            span.set_input_value(Value::Object(map));
         }
     }
 }
