@@ -24,7 +24,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use serde::Serialize;
 use telemetry_core::{
     EventKinds, ExportError, ExporterCapabilities, FutureExt, Registry, Telemetry, TelemetryEvent,
@@ -170,7 +170,7 @@ fn interleaved(
     let mut ours_first = true;
     while done < iters {
         let n = CHUNK.min(iters - done);
-        let mut run = |f: &dyn Fn(), total: &mut Duration| {
+        let run = |f: &dyn Fn(), total: &mut Duration| {
             let start = Instant::now();
             for _ in 0..n {
                 f();
@@ -308,5 +308,63 @@ fn bench(c: &mut Criterion) {
     telemetry.flush_blocking(Duration::from_secs(10)).unwrap();
 }
 
+/// `MACROS_BENCH_COUNT=<case>:<n>` runs one side of a pair `n` times and exits, for counting
+/// instructions with `valgrind --tool=callgrind` (deterministic whatever the machine's load).
+/// Cases: `no_telemetry/with_span`, `no_telemetry/plain`, `child/with_span`, `child/by_hand`,
+/// `async_child/with_span`, `async_child/by_hand`.
+fn count(spec: &str) {
+    let (case, n) = spec.split_once(':').expect("<case>:<n>");
+    let n: u64 = n.parse().expect("a count");
+    let telemetry = telemetry();
+    if !case.starts_with("no_telemetry") {
+        Registry::global().register(telemetry.clone());
+    }
+    let parent = telemetry.trace("request", Generic::default()).start();
+    let run = |f: &dyn Fn()| {
+        for _ in 0..n {
+            f();
+        }
+    };
+    match case {
+        "no_telemetry/with_span" => run(&|| {
+            let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+        }),
+        "no_telemetry/plain" => run(&|| {
+            let _ = black_box(plain(black_box(PROMPT), black_box(64)));
+        }),
+        "child/with_span" => parent.in_scope(|| {
+            run(&|| {
+                let _ = black_box(chat(black_box(PROMPT), black_box(64)));
+            })
+        }),
+        "child/by_hand" => parent.in_scope(|| {
+            run(&|| {
+                let _ = black_box(chat_by_hand(&telemetry, black_box(PROMPT), black_box(64)));
+            })
+        }),
+        "async_child/with_span" => run(&|| {
+            let _ = black_box(futures::executor::block_on(
+                chat_async(black_box(PROMPT), black_box(64)).in_span(&parent),
+            ));
+        }),
+        "async_child/by_hand" => run(&|| {
+            let _ = black_box(futures::executor::block_on(
+                chat_async_by_hand(&telemetry, black_box(PROMPT), black_box(64)).in_span(&parent),
+            ));
+        }),
+        other => panic!("unknown case {other}"),
+    }
+    parent.end();
+    telemetry.flush_blocking(Duration::from_secs(30)).unwrap();
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("MACROS_BENCH_COUNT") {
+        count(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -25,16 +25,19 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// A guard for `span` (`None`: nothing to record).
+    /// A guard for `span`.
     #[inline]
-    pub fn new(span: Option<Span>) -> Guard {
-        Guard { span }
+    pub fn new(span: Span) -> Guard {
+        Guard { span: Some(span) }
     }
 
-    /// The span, for running the body in it.
+    /// Runs `f` with the span current.
     #[inline]
-    pub fn span(&self) -> Option<&SpanRef> {
-        self.span.as_deref()
+    pub fn in_scope<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.span {
+            Some(span) => span.in_scope(f),
+            None => f(),
+        }
     }
 
     /// Takes the span out to end it.

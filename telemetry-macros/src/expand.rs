@@ -64,54 +64,47 @@ pub(crate) fn instrument(
     };
     let fake_return = fake_return(output);
 
+    // With no telemetry anywhere, `start` returns `None` after one check and the body runs
+    // as written; the guard (which handles panics and cancellation) exists only for a span.
     let start = quote! {
-        let mut __tm_guard = ::telemetry_core::__private::Guard::new(
-            ::telemetry_core::__private::start(#telemetry, || #name, || #attributes),
-        );
+        let __tm_span = ::telemetry_core::__private::start(#telemetry, || #name, || #attributes);
         #record_input
     };
+    let run_async = |finish: &TokenStream| {
+        quote! {
+            match __tm_span {
+                ::core::option::Option::None => __tm_body.await,
+                ::core::option::Option::Some(__tm_span) => {
+                    let __tm_cx = ::telemetry_core::SpanRef::context(&__tm_span);
+                    let mut __tm_guard = ::telemetry_core::__private::Guard::new(__tm_span);
+                    let __tm_ret =
+                        ::telemetry_core::__private::FutureExt::with_context(__tm_body, __tm_cx).await;
+                    if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
+                        #finish
+                    }
+                    __tm_ret
+                }
+            }
+        }
+    };
     let body = if sig.asyncness.is_some() {
-        let finish = finish(output, options);
+        let run = run_async(&finish(output, options));
         quote! {{
             #start
             let __tm_body = async move { #fake_return #block };
-            let __tm_cx = __tm_guard.span().map(::telemetry_core::SpanRef::context);
-            let __tm_ret = match __tm_cx {
-                ::core::option::Option::Some(__tm_cx) => {
-                    ::telemetry_core::__private::FutureExt::with_context(__tm_body, __tm_cx).await
-                }
-                ::core::option::Option::None => __tm_body.await,
-            };
-            if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
-                #finish
-            }
-            __tm_ret
+            #run
         }}
     } else if let Some(future) = returned_future(block) {
         // `fn f() -> impl Future { async move { … } }` and `#[async_trait]` methods
         // (`Box::pin(async move { … })`): the span covers the future, not its creation.
         let output = output.and_then(future_output);
-        let finish = finish(output, options);
+        let run = run_async(&finish(output, options));
         let prefix = &block.stmts[..block.stmts.len() - 1];
         let mut body = future.body.clone();
         let fake = self::fake_return(output);
         let stmts = &body.block.stmts;
         body.block = syn::parse2(quote!({ #fake #(#stmts)* }))?;
-        let instrumented = quote! {
-            async move {
-                let __tm_cx = __tm_guard.span().map(::telemetry_core::SpanRef::context);
-                let __tm_ret = match __tm_cx {
-                    ::core::option::Option::Some(__tm_cx) => {
-                        ::telemetry_core::__private::FutureExt::with_context(__tm_body, __tm_cx).await
-                    }
-                    ::core::option::Option::None => __tm_body.await,
-                };
-                if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
-                    #finish
-                }
-                __tm_ret
-            }
-        };
+        let instrumented = quote!(async move { #run });
         let wrapped = match &future.wrapper {
             Some(func) => quote!(#func(#instrumented)),
             None => instrumented,
@@ -127,14 +120,17 @@ pub(crate) fn instrument(
         quote! {{
             #start
             let __tm_body = ::telemetry_core::__private::once(move || { #fake_return #block });
-            let __tm_ret = match __tm_guard.span() {
-                ::core::option::Option::Some(__tm_span) => __tm_span.in_scope(__tm_body),
+            match __tm_span {
                 ::core::option::Option::None => __tm_body(),
-            };
-            if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
-                #finish
+                ::core::option::Option::Some(__tm_span) => {
+                    let mut __tm_guard = ::telemetry_core::__private::Guard::new(__tm_span);
+                    let __tm_ret = ::telemetry_core::__private::Guard::in_scope(&__tm_guard, __tm_body);
+                    if let ::core::option::Option::Some(__tm_span) = __tm_guard.take() {
+                        #finish
+                    }
+                    __tm_ret
+                }
             }
-            __tm_ret
         }}
     };
     syn::parse2(body)
@@ -248,7 +244,7 @@ fn record_input(inputs: &[Ident]) -> TokenStream {
         quote_spanned!(ident.span()=> __tm_input.arg(#key, &#ident);)
     });
     quote! {
-        if let ::core::option::Option::Some(__tm_span) = __tm_guard.span() {
+        if let ::core::option::Option::Some(__tm_span) = &__tm_span {
             let mut __tm_input = ::telemetry_core::__private::Input::new(__tm_span, #len);
             #(#args)*
             __tm_input.record(__tm_span);
