@@ -11,6 +11,7 @@
 //!
 //! Run: `CARGO_TARGET_DIR=/work/target-exporters cargo bench -p telemetry-exporters --bench exporters`
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -34,10 +35,10 @@ const HIGH_WATER: u64 = 32_768;
 const LOW_WATER: u64 = 8_192;
 
 /// Records `count` spans under one agent run, as an application would, 1 000 at a time. With
-/// `paced`, the producer waits while the exporter's core queue is above [`HIGH_WATER`]: the
-/// rate measured is then the most the exporter sustains, not the rate at which spans can be
-/// created (and dropped).
-fn record_spans(telemetry: &Telemetry, count: u64, paced: bool) {
+/// a `backlog` (core queue plus what the exporter holds), the producer waits while it is above
+/// [`HIGH_WATER`]: the rate measured is then the most the exporter sustains without dropping,
+/// not the rate at which spans can be created (and dropped).
+fn record_spans(telemetry: &Telemetry, count: u64, backlog: Option<&dyn Fn() -> u64>) {
     let run = telemetry
         .trace("bench", AgentRun::named("bench-agent"))
         .start();
@@ -51,8 +52,10 @@ fn record_spans(telemetry: &Telemetry, count: u64, paced: bool) {
                 span.end();
             }
         });
-        if paced && queued(telemetry) > HIGH_WATER {
-            while queued(telemetry) > LOW_WATER {
+        if let Some(backlog) = backlog
+            && backlog() > HIGH_WATER
+        {
+            while backlog() > LOW_WATER {
                 std::thread::sleep(Duration::from_micros(200));
             }
         }
@@ -72,10 +75,10 @@ fn queued(telemetry: &Telemetry) -> u64 {
 
 /// Measures `iters` iterations of `SPANS` spans each, flushed (losses are reported after the
 /// group, not here).
-fn measure(telemetry: &Telemetry, iters: u64, paced: bool) -> Duration {
+fn measure(telemetry: &Telemetry, iters: u64, backlog: &dyn Fn() -> u64) -> Duration {
     let start = Instant::now();
     for _ in 0..iters {
-        record_spans(telemetry, SPANS, paced);
+        record_spans(telemetry, SPANS, Some(backlog));
         let _ = black_box(telemetry.flush_blocking(FLUSH_TIMEOUT));
     }
     start.elapsed()
@@ -86,6 +89,51 @@ fn report_drops(label: &str, telemetry: &Telemetry, exporter_line: String) {
     println!(
         "{label}: core queue drops = {}; {exporter_line}",
         stats.dropped()
+    );
+}
+
+/// CPU time (clock ticks) of this process's threads, summed by thread name, plus `total` for
+/// the whole process (exited threads included). Linux only; empty elsewhere.
+fn cpu_ticks() -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+            if let Some((name, t)) = stat_ticks(&stat) {
+                *out.entry(name).or_default() += t;
+            }
+        }
+    }
+    let process = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    if let Some((_, t)) = stat_ticks(&process) {
+        out.insert("total".to_owned(), t);
+    }
+    out
+}
+
+/// Thread name and user + system ticks of a `/proc/.../stat` line.
+fn stat_ticks(stat: &str) -> Option<(String, u64)> {
+    let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((name.to_owned(), user + system))
+}
+
+/// Prints the CPU time per span spent by each thread between `before` and now.
+fn report_cpu(label: &str, before: &BTreeMap<String, u64>, spans: u64) {
+    let after = cpu_ticks();
+    let per_span_us = |ticks: u64| ticks as f64 * 10_000.0 / spans.max(1) as f64;
+    let mut parts = Vec::new();
+    for (name, t) in &after {
+        let used = t.saturating_sub(before.get(name).copied().unwrap_or(0));
+        if used > 0 {
+            parts.push(format!("{name} {:.2}", per_span_us(used)));
+        }
+    }
+    println!(
+        "{label}: CPU µs per span by thread (10 ms ticks): {}",
+        parts.join(", ")
     );
 }
 
@@ -107,8 +155,9 @@ fn file_zstd(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(15));
+    let cpu = cpu_ticks();
     group.bench_function("core_to_file_zstd", |b| {
-        b.iter_custom(|iters| measure(&telemetry, iters, true))
+        b.iter_custom(|iters| measure(&telemetry, iters, &|| queued(&telemetry)))
     });
     group.finish();
     let s = exporter.stats();
@@ -117,12 +166,14 @@ fn file_zstd(c: &mut Criterion) {
         s.sent, s.written, s.failed, s.dropped, s.bytes
     );
     report_drops("core_to_file_zstd", &telemetry, line);
+    report_cpu("core_to_file_zstd", &cpu, s.sent);
 }
 
 /// A server on 127.0.0.1 that reads each request body and answers 200 with nothing.
 fn discard_server() -> String {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let server = std::thread::Builder::new().name("discard-server".to_owned());
+    let _ = server.spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -158,8 +209,13 @@ fn http_otlp_gzip(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(15));
+    let cpu = cpu_ticks();
     group.bench_function("core_to_http_otlp_gzip", |b| {
-        b.iter_custom(|iters| measure(&telemetry, iters, true))
+        b.iter_custom(|iters| {
+            measure(&telemetry, iters, &|| {
+                queued(&telemetry) + exporter.stats().pending
+            })
+        })
     });
     group.finish();
     let s = exporter.stats();
@@ -168,6 +224,7 @@ fn http_otlp_gzip(c: &mut Criterion) {
         s.sent, s.delivered, s.rejected, s.dropped, s.requests, s.retries, s.bytes
     );
     report_drops("core_to_http_otlp_gzip", &telemetry, line);
+    report_cpu("core_to_http_otlp_gzip", &cpu, s.sent);
 }
 
 /// Where the time goes: each stage alone on one thread, per 10 000 spans.
@@ -178,7 +235,7 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("record_spans_core_only", |b| {
         let telemetry = Telemetry::builder("bench").build().expect("telemetry");
-        b.iter(|| record_spans(&telemetry, 10_000, false));
+        b.iter(|| record_spans(&telemetry, 10_000, None));
     });
     let jsonl = to_jsonl(&spans);
     group.bench_function("serialize_jsonl", |b| {
@@ -218,7 +275,7 @@ fn capture_spans(count: u64) -> Vec<TelemetryEvent> {
         .exporter(memory.clone())
         .build()
         .expect("telemetry");
-    record_spans(&telemetry, count, false);
+    record_spans(&telemetry, count, None);
     telemetry.flush_blocking(FLUSH_TIMEOUT).expect("flush");
     memory.events()
 }

@@ -3,6 +3,10 @@
 //!
 //! - [`ConsoleExporter`]: each finished trace as an indented tree, for development.
 //! - [`otel`]: typed spans ⇄ OTLP spans (also used by the server to ingest any OTel client).
+//! - [`HttpExporter`] (feature `http`): OTLP/HTTP (protobuf or JSON) or native JSON batches,
+//!   gzip, retries with backoff, bounded buffer with counted drops.
+//! - [`FileExporter`] (feature `file`, `zstd`): JSON Lines, gzip/zstd, rotation, and
+//!   [`file::EventReader`] to read the files back.
 //!
 //! ```
 //! use telemetry_core::{Telemetry, attrs::{AgentRun, LlmGeneration, Usage}};

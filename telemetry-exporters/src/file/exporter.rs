@@ -14,6 +14,8 @@ use super::error::FileExporterError;
 use super::stats::{Counters, FileExporterStats};
 use super::writer::{Failure, Message, Reply, Writer};
 
+/// Batches at least this large are serialized in two halves in parallel.
+const PARALLEL_MIN: usize = 1024;
 /// How long `export_batch` sleeps between tries when the writer's queue is full.
 const BACKPRESSURE_PAUSE: Duration = Duration::from_millis(1);
 
@@ -119,9 +121,25 @@ impl FileExporter {
     }
 }
 
+type Lines = (Vec<u8>, u64, u64);
+
+/// Moves the second half of a large batch to tokio's blocking pool for serialization; returns
+/// its handle and length, or `None` (batch too small, or no runtime).
+fn split_for_parallel(
+    events: &mut Vec<TelemetryEvent>,
+) -> Option<(tokio::task::JoinHandle<Lines>, u64)> {
+    if events.len() < PARALLEL_MIN {
+        return None;
+    }
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    let half = events.split_off(events.len() / 2);
+    let count = half.len() as u64;
+    Some((runtime.spawn_blocking(move || to_lines(&half)), count))
+}
+
 /// Serializes events as JSON lines; returns the bytes, the line count and the events that
 /// could not be serialized.
-fn to_lines(events: &[TelemetryEvent]) -> (Vec<u8>, u64, u64) {
+fn to_lines(events: &[TelemetryEvent]) -> Lines {
     let mut bytes = Vec::with_capacity(events.len() * 512);
     let (mut lines, mut failed) = (0, 0);
     for event in events {
@@ -157,14 +175,26 @@ impl TelemetryExporter for FileExporter {
         self.export_batch(vec![event]).await
     }
 
-    async fn export_batch(&self, events: Vec<TelemetryEvent>) -> Result<(), ExportError> {
+    /// Serializes the batch (large batches in two halves, one on tokio's blocking pool, so
+    /// serialization uses two cores) and queues the lines for the writer, in order.
+    async fn export_batch(&self, mut events: Vec<TelemetryEvent>) -> Result<(), ExportError> {
         let counters = &self.inner.counters;
         counters.sent.fetch_add(events.len() as u64, Relaxed);
-        let (bytes, lines, unserializable) = to_lines(&events);
-        counters.failed.fetch_add(unserializable, Relaxed);
-        if lines > 0 && self.send(Message::Lines(bytes, lines)).await.is_err() {
-            counters.dropped.fetch_add(lines, Relaxed);
-            return Err(ExportError::Shutdown(self.inner.config.name.clone()));
+        let mut chunks = Vec::with_capacity(2);
+        match split_for_parallel(&mut events) {
+            Some((handle, half)) => {
+                chunks.push(to_lines(&events));
+                // A panic while serializing loses that half: count it as failed.
+                chunks.push(handle.await.unwrap_or((Vec::new(), 0, half)));
+            }
+            None => chunks.push(to_lines(&events)),
+        }
+        for (bytes, lines, unserializable) in chunks {
+            counters.failed.fetch_add(unserializable, Relaxed);
+            if lines > 0 && self.send(Message::Lines(bytes, lines)).await.is_err() {
+                counters.dropped.fetch_add(lines, Relaxed);
+                return Err(ExportError::Shutdown(self.inner.config.name.clone()));
+            }
         }
         Ok(())
     }

@@ -56,7 +56,8 @@ struct Inner {
     config: HttpExporterConfig,
     buffer: Arc<Buffer>,
     client: Arc<Client>,
-    started: Mutex<bool>,
+    /// The batcher task, once started.
+    batcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Counters at the last flush report.
     reported: Mutex<HttpExporterStats>,
 }
@@ -82,7 +83,7 @@ impl HttpExporter {
                 config,
                 buffer,
                 client,
-                started: Mutex::new(false),
+                batcher: Mutex::new(None),
                 reported: Mutex::new(HttpExporterStats::default()),
             }),
         })
@@ -119,14 +120,15 @@ impl HttpExporter {
         &self.inner.config
     }
 
-    /// Starts the batcher on the current tokio runtime, once.
+    /// Starts the batcher on the current tokio runtime, or again if it stopped (its runtime
+    /// was shut down, or the exporter was closed and drained).
     fn ensure_started(&self) -> Result<(), ExportError> {
-        let mut started = self
+        let mut running = self
             .inner
-            .started
+            .batcher
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if *started {
+        if running.as_ref().is_some_and(|task| !task.is_finished()) {
             return Ok(());
         }
         let runtime = tokio::runtime::Handle::try_current().map_err(|e| ExportError::Delivery {
@@ -147,8 +149,7 @@ impl HttpExporter {
             max_concurrent: config.max_concurrent_requests,
             name: config.name.as_str().into(),
         };
-        runtime.spawn(batcher.run());
-        *started = true;
+        *running = Some(runtime.spawn(batcher.run()));
         Ok(())
     }
 
@@ -236,6 +237,9 @@ impl TelemetryExporter for HttpExporter {
 
     /// Sends what is buffered now and waits until every accepted event is resolved.
     async fn flush(&self) -> Result<(), ExportError> {
+        if !self.inner.buffer.is_empty() {
+            self.ensure_started()?;
+        }
         self.inner.buffer.wait_idle().await;
         self.report()
     }
