@@ -633,3 +633,20 @@ async fn spans_cover_returned_futures_and_async_trait_methods() {
     assert_eq!(ok.attributes.span_type(), SpanType::RagQuery);
     assert!(retrieves.iter().any(|s| s.error.is_some()));
 }
+
+#[test]
+fn sampled_out_calls_run_and_record_nothing() {
+    let spans = InMemoryExporter::new();
+    let telemetry = Telemetry::builder("sampled-out")
+        .sampling(telemetry_core::SamplingStrategy::AlwaysOff)
+        .exporter(spans.clone())
+        .build()
+        .unwrap();
+    let root = telemetry.trace("root", Generic::default()).start();
+    let (sum, found) = root.in_scope(|| (add(1, 1), search(true)));
+    root.end();
+    telemetry.flush_blocking(Duration::from_secs(5)).unwrap();
+    assert_eq!(sum, 2);
+    assert!(found.is_err());
+    assert!(spans.ended_spans().is_empty());
+}
