@@ -1,4 +1,5 @@
 //! File exporter: what a killed process leaves is readable, and I/O failures are errors.
+#![cfg(feature = "zstd")]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -183,4 +184,53 @@ async fn a_file_removed_under_the_writer_is_reported_not_a_panic() {
         "{stats:?}"
     );
     assert!(stats.failed > 0, "{stats:?}");
+}
+
+#[tokio::test]
+async fn a_file_cut_anywhere_reads_back_a_prefix_without_error() {
+    for compression in [Compression::None, Compression::gzip(), Compression::zstd()] {
+        let dir = tempfile::tempdir().unwrap();
+        let exporter = FileExporter::new(
+            FileExporterConfig::new(dir.path())
+                .compression(compression)
+                .prefix("cut"),
+        )
+        .unwrap();
+        for start in (0..300).step_by(100) {
+            exporter
+                .export_batch((start..start + 100).map(span_event).collect())
+                .await
+                .unwrap();
+            exporter.flush().await.unwrap(); // one frame per flush
+        }
+        exporter.shutdown().await.unwrap();
+        let file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let bytes = std::fs::read(&file).unwrap();
+        let cut_path = dir.path().join("copy.jsonl.bin");
+        for cut in (0..bytes.len()).step_by(bytes.len() / 37 + 1) {
+            std::fs::write(&cut_path, &bytes[..cut]).unwrap();
+            let read: Vec<u64> = EventReader::open(&cut_path)
+                .unwrap()
+                .map(|e| {
+                    e.expect("a cut is not an error")
+                        .span()
+                        .unwrap()
+                        .span_id
+                        .to_int()
+                        - 1
+                })
+                .collect();
+            assert!(
+                read.iter().enumerate().all(|(i, n)| *n == i as u64),
+                "{compression:?} cut at {cut}"
+            );
+        }
+        std::fs::write(&cut_path, &bytes).unwrap();
+        assert_eq!(EventReader::open(&cut_path).unwrap().count(), 300);
+    }
 }

@@ -1,5 +1,6 @@
 //! File exporter: events survive rotation and compression, in order, and old files are
 //! deleted as configured.
+#![cfg(feature = "zstd")]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! 429 with `Retry-After`, answers too slowly, resets connections mid-request, refuses one
 //! batch with 400 and one partial success. Every span arrives at least once and the counts
 //! add up.
+#![cfg(feature = "http")]
 
 use std::collections::HashSet;
 use std::io::Read;

@@ -1,6 +1,7 @@
 //! HTTP exporter wire formats and settings: OTLP/JSON and native batches decode to the spans
 //! sent, headers arrive, gzip is declared, a 400 is not retried, and the exporter works
 //! behind the core runtime.
+#![cfg(feature = "http")]
 
 use std::io::Read;
 use std::sync::{Arc, Mutex};
