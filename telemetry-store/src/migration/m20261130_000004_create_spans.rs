@@ -87,11 +87,36 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use Spans::*;
         manager.create_table(table()).await?;
+        // The type, model and duration indexes carry every column their aggregates read, so
+        // latency quantiles, counts and usage by model are answered from an index alone,
+        // without touching the wide rows that hold the records.
         let indexes = [
             ("idx_spans_start", vec![ProjectId, StartTime]),
-            ("idx_spans_type_start", vec![ProjectId, SpanType, StartTime]),
-            ("idx_spans_model_start", vec![ProjectId, Model, StartTime]),
-            ("idx_spans_session", vec![ProjectId, SessionId]),
+            (
+                "idx_spans_type",
+                vec![ProjectId, SpanType, StartTime, Name, DurationNs, IsError],
+            ),
+            (
+                "idx_spans_model",
+                vec![
+                    ProjectId,
+                    Model,
+                    Provider,
+                    StartTime,
+                    InputTokens,
+                    OutputTokens,
+                    TotalTokens,
+                    CacheReadTokens,
+                    CacheWriteTokens,
+                    ReasoningTokens,
+                    Cost,
+                ],
+            ),
+            // Durations in order per type: SQLite reads quantiles from it with LIMIT/OFFSET.
+            (
+                "idx_spans_duration",
+                vec![ProjectId, SpanType, DurationNs, StartTime, Name],
+            ),
         ];
         for (name, cols) in indexes {
             manager.create_index(index(name, Table, &cols)).await?;

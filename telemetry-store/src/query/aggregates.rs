@@ -10,8 +10,9 @@ use super::sql::{Sql, bucket_expr};
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
+use crate::query::TimeRange;
 use crate::store::Backend;
-use crate::time::timestamp;
+use crate::time::{nanos, timestamp};
 
 /// Tokens and cost of one model in one bucket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,8 +188,8 @@ impl Store {
     }
 
     /// Latency quantiles of ended spans by span type (and name), per bucket. PostgreSQL uses
-    /// `percentile_cont`; SQLite ranks the rows with window functions and interpolates the
-    /// same way, so both return the same values.
+    /// `percentile_cont`; SQLite reads the two ranks around each quantile from the duration
+    /// index and interpolates the same way, so both return the same values.
     pub async fn latency_quantiles(
         &self,
         project: ProjectId,
@@ -202,17 +203,18 @@ impl Store {
                 "quantile {q} is outside [0, 1]"
             )));
         }
+        let width = query.over.bucket_nanos()?;
+        if self.backend == Backend::Sqlite {
+            return sqlite_latency(self, project, query, width).await;
+        }
         let mut sql = Sql::default();
-        let bucket = bucket_expr(&mut sql, "start_time", query.over.bucket_nanos()?);
+        let bucket = bucket_expr(&mut sql, "start_time", width);
         let columns: &[&str] = if query.by_name {
             &["span_type", "name"]
         } else {
             &["span_type"]
         };
-        match self.backend {
-            Backend::Postgres => pg_latency(&mut sql, project, query, &bucket, columns),
-            Backend::Sqlite => sqlite_latency(&mut sql, project, query, &bucket, columns),
-        }
+        pg_latency(&mut sql, project, query, &bucket, columns);
         let rows = sql.fetch(&self.db).await?;
         rows.iter()
             .map(|r| {
@@ -330,49 +332,90 @@ fn pg_latency(
     sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
 }
 
-/// SQLite has no `percentile_cont`: rank each group's durations with window functions, pick
-/// the two ranks around `q·(n−1)` and interpolate between them.
-fn sqlite_latency(
-    sql: &mut Sql,
+/// SQLite has no `percentile_cont`. The groups and their sizes come from one `GROUP BY`; then
+/// each quantile `q` of a group of `n` reads the two durations at ranks `⌊q·(n−1)⌋` and the
+/// next with `ORDER BY duration_ns LIMIT 2 OFFSET k` on the duration index (no sort, no rows
+/// loaded beyond those two) and interpolates between them like `percentile_cont`.
+async fn sqlite_latency(
+    store: &Store,
     project: ProjectId,
     query: &LatencyQuery,
-    bucket: &Option<String>,
-    columns: &[&str],
-) {
-    let mut partition: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
-    sql.push("WITH base AS (SELECT ");
-    if let Some(expr) = bucket {
-        sql.push(&format!("{expr} AS bucket, "));
-        partition.insert(0, "bucket".into());
+    width: Option<i64>,
+) -> Result<Vec<LatencyRow>> {
+    let mut sql = Sql::default();
+    let bucket = bucket_expr(&mut sql, "start_time", width);
+    let columns: &[&str] = if query.by_name {
+        &["span_type", "name"]
+    } else {
+        &["span_type"]
+    };
+    let groups = select_groups(&mut sql, &bucket, columns);
+    sql.push("COUNT(*) AS n");
+    latency_where(&mut sql, project, query);
+    sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
+    let mut out = Vec::new();
+    for r in sql.fetch(&store.db).await? {
+        let mut row = LatencyRow {
+            bucket: bucket_of(&r, bucket.is_some())?,
+            span_type: r.try_get("", "span_type")?,
+            name: if query.by_name {
+                Some(r.try_get("", "name")?)
+            } else {
+                None
+            },
+            count: r.try_get("", "n")?,
+            quantiles: Vec::with_capacity(query.quantiles.len()),
+        };
+        for q in &query.quantiles {
+            let value = sqlite_quantile(store, project, query, &row, width, *q).await?;
+            row.quantiles.push((*q, value));
+        }
+        out.push(row);
     }
-    let groups = partition.join(", ");
-    sql.push(&format!("{}, duration_ns", columns.join(", ")));
-    latency_where(sql, project, query);
+    Ok(out)
+}
+
+/// One quantile of one group (see [`sqlite_latency`]).
+async fn sqlite_quantile(
+    store: &Store,
+    project: ProjectId,
+    query: &LatencyQuery,
+    group: &LatencyRow,
+    width: Option<i64>,
+    q: f64,
+) -> Result<f64> {
+    let pos = q * (group.count - 1).max(0) as f64;
+    let rank = pos.floor();
+    let mut sql = Sql::default();
+    let p = sql.bind(project.0);
+    let t = sql.bind(group.span_type.clone());
     sql.push(&format!(
-        "), ranked AS (SELECT {groups}, duration_ns AS d, \
-         ROW_NUMBER() OVER (PARTITION BY {groups} ORDER BY duration_ns) - 1 AS rn, \
-         COUNT(*) OVER (PARTITION BY {groups}) AS n FROM base"
+        "SELECT duration_ns FROM spans INDEXED BY idx_spans_duration \
+         WHERE project_id = {p} AND span_type = {t} AND duration_ns IS NOT NULL"
     ));
-    sql.push("), picked AS (SELECT ");
-    sql.push(&format!("{groups}, MAX(n) AS n"));
-    let mut positions = Vec::new();
-    for (i, q) in query.quantiles.iter().enumerate() {
-        let p = sql.bind(*q);
-        let pos = format!("({p} * (n - 1))");
-        sql.push(&format!(
-            ", MAX(CASE WHEN rn = CAST({pos} AS INTEGER) THEN d END) AS lo{i}, \
-             MAX(CASE WHEN rn = CAST({pos} AS INTEGER) + 1 THEN d END) AS hi{i}"
-        ));
-        positions.push(p);
+    if let Some(name) = &group.name {
+        let n = sql.bind(name.clone());
+        sql.push(&format!(" AND name = {n}"));
     }
-    sql.push(&format!(
-        " FROM ranked GROUP BY {groups}) SELECT {groups}, n"
-    ));
-    for (i, p) in positions.iter().enumerate() {
-        let pos = format!("({p} * (n - 1))");
-        sql.push(&format!(
-            ", lo{i} + ({pos} - CAST({pos} AS INTEGER)) * (COALESCE(hi{i}, lo{i}) - lo{i}) AS q{i}"
-        ));
+    sql.time_range("start_time", &query.over.time);
+    if let (Some(bucket), Some(width)) = (group.bucket, width) {
+        let start = nanos(bucket);
+        let bucket_range = TimeRange {
+            from: Some(bucket),
+            to: Some(timestamp(start.saturating_add(width))),
+        };
+        sql.time_range("start_time", &bucket_range);
     }
-    sql.push(&format!(" FROM picked ORDER BY {groups}"));
+    let offset = sql.bind(rank as i64);
+    sql.push(&format!(" ORDER BY duration_ns LIMIT 2 OFFSET {offset}"));
+    let rows = sql.fetch(&store.db).await?;
+    let lo: i64 = match rows.first() {
+        Some(r) => r.try_get_by_index(0)?,
+        None => return Ok(0.0),
+    };
+    let hi: i64 = match rows.get(1) {
+        Some(r) => r.try_get_by_index(0)?,
+        None => lo,
+    };
+    Ok(lo as f64 + (pos - rank) * (hi - lo) as f64)
 }

@@ -4,13 +4,13 @@ mod aggregates;
 mod batch;
 mod breakdown;
 mod eval_breakdown;
-mod session_lookup;
-mod span_search;
-mod subtree;
 mod evals;
+mod session_lookup;
 mod sessions;
+mod span_search;
 mod spans;
 mod sql;
+mod subtree;
 mod traces;
 
 use std::time::Duration;

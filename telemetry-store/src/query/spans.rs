@@ -221,13 +221,14 @@ impl Store {
         let Some(trace) = self.trace_summary(project, trace_id).await? else {
             return Ok(None);
         };
-        let models = span::Entity::find()
+        // No ORDER BY: sorting here keeps the planner on the primary key (it could otherwise
+        // walk the project's start-time index to avoid a sort).
+        let mut models = span::Entity::find()
             .filter(span::Column::ProjectId.eq(project.0))
             .filter(span::Column::TraceId.eq(trace_id.to_string()))
-            .order_by_asc(span::Column::StartTime)
-            .order_by_asc(span::Column::SpanId)
             .all(&self.db)
             .await?;
+        models.sort_by(|a, b| (a.start_time, &a.span_id).cmp(&(b.start_time, &b.span_id)));
         let spans = models
             .into_iter()
             .map(StoredSpan::try_from)
