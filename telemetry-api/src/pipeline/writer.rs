@@ -1,0 +1,130 @@
+//! The writer task: drains the queue, commits groups of jobs in one transaction, answers
+//! each job, publishes committed spans.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use telemetry_store::{IngestReport, ProjectId, Store};
+use telemetry_types::TelemetryEvent;
+use tokio::sync::{Semaphore, broadcast, mpsc};
+
+use super::{CommitError, Job};
+use crate::prometheus as m;
+use crate::state::LiveSpan;
+
+/// The writer's state.
+pub(super) struct Writer {
+    pub(super) store: Store,
+    pub(super) live: broadcast::Sender<LiveSpan>,
+    pub(super) queue: mpsc::UnboundedReceiver<Job>,
+    pub(super) permits: Arc<Semaphore>,
+    pub(super) capacity: usize,
+    pub(super) max_commit_spans: usize,
+}
+
+impl Writer {
+    /// Runs until every sender is gone and the queue is empty.
+    pub(super) async fn run(mut self) {
+        while let Some(first) = self.queue.recv().await {
+            let group = self.gather(first);
+            self.commit(group).await;
+        }
+        tracing::info!("write pipeline drained");
+    }
+
+    /// The first job and whatever else is already queued, up to the commit size.
+    fn gather(&mut self, first: Job) -> Vec<Job> {
+        let mut spans = first.spans;
+        let mut group = vec![first];
+        while spans < self.max_commit_spans {
+            match self.queue.try_recv() {
+                Ok(job) => {
+                    spans += job.spans;
+                    group.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        group
+    }
+
+    /// Commits a group in one transaction; when that fails and the group has several jobs,
+    /// each job is retried alone so one bad request cannot fail the others.
+    async fn commit(&self, group: Vec<Job>) {
+        let spans: usize = group.iter().map(|job| job.spans).sum();
+        let started = Instant::now();
+        let result = ingest(&self.store, &group).await;
+        m::record_commit(group.len(), spans, started.elapsed(), result.is_ok());
+        match result {
+            Ok(_) => group.into_iter().for_each(|job| self.finish(job, Ok(()))),
+            Err(err) if group.len() == 1 => {
+                group
+                    .into_iter()
+                    .for_each(|job| self.finish(job, Err(err.clone())));
+            }
+            Err(_) => {
+                for job in group {
+                    let alone = ingest(&self.store, std::slice::from_ref(&job)).await;
+                    self.finish(job, alone.map(|_| ()));
+                }
+            }
+        }
+        m::set_pipeline_depth(
+            self.capacity
+                .saturating_sub(self.permits.available_permits()),
+        );
+    }
+
+    /// Answers a job, and publishes its spans when committed.
+    fn finish(&self, job: Job, result: Result<(), CommitError>) {
+        let Job {
+            project,
+            events,
+            spans,
+            reply,
+            _permit,
+        } = job;
+        match result {
+            Ok(()) => {
+                self.publish(project, &events);
+                let report = IngestReport {
+                    spans,
+                    ..IngestReport::default()
+                };
+                let _ = reply.send(Ok(report));
+            }
+            Err(err) => {
+                let _ = reply.send(Err(err));
+            }
+        }
+    }
+
+    /// Sends committed spans to live subscribers, if any.
+    fn publish(&self, project: ProjectId, events: &[TelemetryEvent]) {
+        if self.live.receiver_count() == 0 {
+            return;
+        }
+        for span in events.iter().filter_map(TelemetryEvent::span) {
+            let _ = self.live.send(LiveSpan {
+                project,
+                span: span.clone(),
+            });
+        }
+    }
+}
+
+/// One shared transaction for the jobs' events.
+async fn ingest(store: &Store, jobs: &[Job]) -> Result<IngestReport, CommitError> {
+    let batches: Vec<(ProjectId, &[TelemetryEvent])> = jobs
+        .iter()
+        .map(|job| (job.project, job.events.as_slice()))
+        .collect();
+    store.ingest_many(&batches).await.map_err(|err| {
+        tracing::error!(error = %err, jobs = jobs.len(), "commit failed");
+        if err.is_transient() {
+            CommitError::Unavailable(err.to_string())
+        } else {
+            CommitError::Refused(err.to_string())
+        }
+    })
+}

@@ -1,0 +1,42 @@
+//! Periodic retention: traces older than the configured number of days are deleted.
+
+use std::time::Duration;
+
+use telemetry_store::Store;
+use telemetry_types::Timestamp;
+use tokio::sync::watch;
+
+/// Traces deleted per transaction.
+const BATCH_TRACES: u64 = 1_000;
+
+/// Runs a retention pass every `interval` (the first one at once) until `stop` changes.
+pub async fn run(store: Store, days: u32, interval: Duration, mut stop: watch::Receiver<bool>) {
+    let keep = Duration::from_secs(u64::from(days) * 86_400);
+    let mut ticker = tokio::time::interval(interval.max(Duration::from_secs(1)));
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => pass(&store, keep).await,
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// One pass: deletes the traces that started before now − `keep`.
+pub async fn pass(store: &Store, keep: Duration) {
+    let now = Timestamp::now().as_unix_nanos();
+    let keep_nanos = u64::try_from(keep.as_nanos()).unwrap_or(u64::MAX);
+    let cutoff = Timestamp::from_unix_nanos(now.saturating_sub(keep_nanos));
+    match store.delete_traces_before(None, cutoff, BATCH_TRACES).await {
+        Ok(report) => {
+            crate::prometheus::retention_deleted(report.traces);
+            if report.traces > 0 {
+                tracing::info!(
+                    traces = report.traces,
+                    spans = report.spans,
+                    "retention pass"
+                );
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "retention pass failed; retrying next time"),
+    }
+}

@@ -1,0 +1,249 @@
+//! The server's life: open and migrate the store, bind, serve, and shut down gracefully
+//! (stop accepting, finish in-flight requests, commit what was accepted, exit).
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use telemetry_store::{ProjectId, Store, StoreOptions};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::auth::{Auth, DEV_PROJECT_SLUG};
+use crate::config::ServerConfig;
+use crate::ingest::IngestState;
+use crate::pipeline::Pipeline;
+use crate::state::AppState;
+use crate::{retention, router};
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// `--dev` was asked for on an address other machines can reach.
+    #[error(
+        "--dev accepts unauthenticated requests and is only allowed on a loopback address, not {0}"
+    )]
+    DevNotLoopback(SocketAddr),
+    /// The store could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] telemetry_store::Error),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("serving failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A server bound to its address, ready to [`run`](Server::run).
+pub struct Server {
+    config: ServerConfig,
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    app: Router,
+    state: AppState,
+    writer: JoinHandle<()>,
+    dev_project: Option<ProjectId>,
+}
+
+impl Server {
+    /// Opens the store (migrating it; refusing a schema newer than this code), starts the
+    /// write pipeline and binds the listen address.
+    pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
+        if config.dev && !config.listen.ip().is_loopback() {
+            return Err(ServerError::DevNotLoopback(config.listen));
+        }
+        let store = open_store(&config).await?;
+        let dev_project = match config.dev {
+            true => Some(ensure_project(&store, DEV_PROJECT_SLUG).await?),
+            false => None,
+        };
+        let state = AppState::new(store.clone());
+        let (pipeline, writer) = Pipeline::start(store.clone(), state.live.clone(), &config.limits);
+        let ingest = IngestState {
+            pipeline,
+            limits: config.limits,
+        };
+        let app = router::app(state.clone(), ingest, Auth::new(store, dev_project));
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let local_addr = listener.local_addr().map_err(ServerError::Serve)?;
+        Ok(Server {
+            config,
+            listener,
+            local_addr,
+            app,
+            state,
+            writer,
+            dev_project,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The shared state (store and live feed).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The project anonymous requests act for, in `--dev` mode.
+    pub fn dev_project(&self) -> Option<ProjectId> {
+        self.dev_project
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests
+    /// finish (at most the configured shutdown timeout), commits what was accepted and
+    /// closes the store.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        let Server {
+            config,
+            listener,
+            app,
+            state,
+            writer,
+            local_addr,
+            ..
+        } = self;
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let retention = config.retention_days.map(|days| {
+            tokio::spawn(retention::run(
+                state.store.clone(),
+                days,
+                config.retention_interval,
+                stop_rx.clone(),
+            ))
+        });
+        tracing::info!(%local_addr, "listening");
+        let result = serve(
+            listener,
+            app,
+            shutdown,
+            stop_tx,
+            stop_rx,
+            config.shutdown_timeout,
+        )
+        .await;
+        if let Some(task) = retention {
+            task.abort();
+        }
+        finish_writer(writer, config.shutdown_timeout).await;
+        drop(state);
+        result
+    }
+}
+
+/// Serves until the shutdown future fires and the connections are done (or the timeout
+/// after the signal passed).
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    stop_tx: watch::Sender<bool>,
+    mut stop_rx: watch::Receiver<bool>,
+    timeout: Duration,
+) -> Result<(), ServerError> {
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, finishing in-flight requests");
+        let _ = stop_tx.send(true);
+    };
+    let serving = axum::serve(listener, app)
+        .with_graceful_shutdown(signal)
+        .into_future();
+    let deadline = async move {
+        let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(timeout).await;
+    };
+    tokio::select! {
+        result = serving => result.map_err(ServerError::Serve),
+        () = deadline => {
+            tracing::warn!(?timeout, "shutdown timeout: abandoning open connections");
+            Ok(())
+        }
+    }
+}
+
+/// Waits for the writer to commit what was accepted.
+async fn finish_writer(writer: JoinHandle<()>, timeout: Duration) {
+    match tokio::time::timeout(timeout, writer).await {
+        Ok(Ok(())) => tracing::info!("every accepted span is committed"),
+        Ok(Err(err)) => tracing::error!(error = %err, "the write pipeline failed"),
+        Err(_) => tracing::error!(?timeout, "the write pipeline did not drain in time"),
+    }
+}
+
+/// Connects and migrates.
+async fn open_store(config: &ServerConfig) -> Result<Store, ServerError> {
+    let options = StoreOptions {
+        max_connections: config.db_max_connections,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect_with(&config.database_url, options).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// The project with this slug, created when missing.
+pub async fn ensure_project(
+    store: &Store,
+    slug: &str,
+) -> Result<ProjectId, telemetry_store::Error> {
+    if let Some(project) = store.project_by_slug(slug).await? {
+        return Ok(project.id);
+    }
+    match store.create_project(slug, slug).await {
+        Ok(project) => Ok(project.id),
+        Err(err) => match store.project_by_slug(slug).await? {
+            Some(project) => Ok(project.id),
+            None => Err(err),
+        },
+    }
+}
+
+/// Completes on SIGTERM or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

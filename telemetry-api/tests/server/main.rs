@@ -1,0 +1,14 @@
+//! Server tests over HTTP on real databases: every test runs on SQLite (a temporary file) and,
+//! when `TELEMETRY_TEST_POSTGRES_URL` is set, on PostgreSQL in a database created for the
+//! test and dropped after it.
+
+mod bad_input;
+mod common;
+mod decode_props;
+mod fixtures;
+mod load;
+mod native;
+mod ops;
+mod python_client;
+mod security;
+mod shutdown;

@@ -1,0 +1,137 @@
+//! Native ingest: our SDK with the HTTP exporter (native JSON and OTLP protobuf) sends an
+//! agent trace to the server; the store holds the same tree, tokens and costs. Unreadable
+//! events are counted as rejected; an unknown batch format is a 400.
+
+use std::time::Duration;
+
+use telemetry_core::Telemetry;
+use telemetry_core::attrs::{AgentRun, Cost, LlmGeneration, ToolCall, Usage};
+use telemetry_core::{FutureExt, SpanError};
+use telemetry_exporters::http::{HttpExporter, HttpExporterConfig, WireFormat};
+use telemetry_types::SpanType;
+
+use crate::common::{TestServer, each_db};
+
+async fn send_agent_trace(
+    server: &TestServer,
+    format: WireFormat,
+    path: &str,
+) -> telemetry_types::TraceId {
+    let exporter = HttpExporter::new(
+        HttpExporterConfig::new(server.url(path))
+            .format(format)
+            .header("authorization", format!("Bearer {}", server.secret))
+            .timeout(Duration::from_secs(10)),
+    )
+    .expect("exporter");
+    let telemetry = Telemetry::builder("sdk-e2e")
+        .exporter(exporter.clone())
+        .build()
+        .expect("sdk");
+    let run = telemetry.trace("agent", AgentRun::named("support")).start();
+    let trace = run.trace_id().expect("recording");
+    async {
+        let llm = telemetry
+            .span("chat gpt-4o", LlmGeneration::new("gpt-4o", "openai"))
+            .input("hi")
+            .start();
+        llm.record_usage(Usage::new(300, 40));
+        llm.record_cost(Cost::total_usd(0.0123));
+        llm.end_with_output("hello");
+        let tool = telemetry
+            .span("execute_tool search", ToolCall::named("search"))
+            .start();
+        tool.end_with_error(SpanError::new("Timeout", "search timed out"));
+    }
+    .in_span(&run)
+    .await;
+    run.end();
+    telemetry.shutdown().await.expect("every span delivered");
+    assert_eq!(exporter.stats().delivered, 3);
+    trace
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_sdk_native_and_otlp_round_trip_through_the_server() {
+    each_db("sdk end to end", |url| async move {
+        let server = TestServer::start(&url).await;
+        for (format, path) in [
+            (WireFormat::Native, "/api/v1/events"),
+            (WireFormat::OtlpProtobuf, "/v1/traces"),
+            (WireFormat::OtlpJson, "/v1/traces"),
+        ] {
+            let trace = send_agent_trace(&server, format, path).await;
+            let detail = server
+                .store
+                .get_trace(server.project, trace)
+                .await
+                .expect("q")
+                .expect("trace stored");
+            assert_eq!(detail.roots.len(), 1, "{format:?}");
+            let root = &detail.roots[0];
+            assert_eq!(
+                root.span.record.span_type(),
+                SpanType::AgentRun,
+                "{format:?}"
+            );
+            assert_eq!(root.children.len(), 2, "{format:?}");
+            let llm = root
+                .children
+                .iter()
+                .find(|c| c.span.record.span_type() == SpanType::LlmGeneration)
+                .expect("llm");
+            let usage = llm.span.record.attributes.usage().copied().expect("usage");
+            assert_eq!(
+                (usage.input_tokens, usage.output_tokens),
+                (Some(300), Some(40)),
+                "{format:?}"
+            );
+            assert!(
+                (llm.span.cost.expect("cost") - 0.0123).abs() < 1e-9,
+                "{format:?}"
+            );
+            let tool = root
+                .children
+                .iter()
+                .find(|c| c.span.record.span_type() == SpanType::ToolCall)
+                .expect("tool");
+            assert_eq!(
+                tool.span.record.error.as_ref().map(|e| e.message.as_str()),
+                Some("search timed out"),
+                "{format:?}"
+            );
+            assert!(detail.trace.has_error, "{format:?}");
+        }
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_native_events_are_counted_and_bad_batches_refused() {
+    each_db("native bad input", |url| async move {
+        let server = TestServer::start(&url).await;
+        let post = |body: &'static str| {
+            server
+                .client
+                .post(server.url("/api/v1/events"))
+                .bearer_auth(&server.secret)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        let response = post(r#"{"format":"ai-telemetry","version":1,"events":[{"type":"nope"},{"type":"span_ended","span":3}]}"#)
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+        let answer: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(answer["rejected"], 2);
+        assert_eq!(answer["accepted"], 0);
+        let response = post(r#"{"format":"other","version":9,"events":[]}"#).await.expect("sent");
+        assert_eq!(response.status(), 400);
+        let response = post("{not json").await.expect("sent");
+        assert_eq!(response.status(), 400);
+        server.stop().await;
+    })
+    .await;
+}
