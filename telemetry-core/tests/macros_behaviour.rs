@@ -410,7 +410,7 @@ impl Agent {
         &mut self.steps
     }
 
-    #[with_span(skip_output)]
+    #[with_span(skip(self), skip_output)]
     fn into_steps(self) -> u32 {
         self.steps
     }

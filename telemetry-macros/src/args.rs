@@ -1,5 +1,6 @@
 //! Parsing and checking the macros' arguments.
 
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -210,11 +211,14 @@ impl Options {
             }
             "skip" => {
                 let list = list(&meta, key, "skip(client, config)")?;
-                let idents = Punctuated::<Ident, Token![,]>::parse_terminated
-                    .parse2(list.tokens.clone())
-                    .map_err(|e| {
-                        syn::Error::new(e.span(), "expected argument names, e.g. `skip(client)`")
-                    })?;
+                // `parse_any` also accepts `self`, which is never recorded (`skip(self)` is a no-op).
+                let idents = (|input: syn::parse::ParseStream<'_>| {
+                    Punctuated::<Ident, Token![,]>::parse_terminated_with(input, Ident::parse_any)
+                })
+                .parse2(list.tokens.clone())
+                .map_err(|e| {
+                    syn::Error::new(e.span(), "expected argument names, e.g. `skip(client)`")
+                })?;
                 self.skip = idents.into_iter().collect();
             }
             "skip_all" | "skip_output" => {

@@ -147,7 +147,7 @@ fn recorded_args(sig: &Signature, options: &Options) -> syn::Result<Vec<Ident>> 
     all.retain(|i| i != "self");
     let mut errors = Errors::default();
     for skipped in &options.skip {
-        if !all.iter().any(|a| a == skipped) {
+        if skipped != "self" && !all.iter().any(|a| a == skipped) {
             let listed: Vec<String> = all.iter().map(|a| format!("`{a}`")).collect();
             let message = if listed.is_empty() {
                 format!(

@@ -74,7 +74,7 @@ use args::{Errors, Options, Site};
 /// | `span_type = llm_generation` | one of `agent_run`, `workflow_run`, `workflow_step`, `llm_generation`, `tool_call`, `mcp_tool_call`, `memory_lookup`, `memory_update`, `rag_query`, `embedding_generation`, `eval_execution`, `generic` (the default) |
 /// | `name = "chat"` | the span's name (default: the function's name); any expression `Into<Str>` |
 /// | `attributes(model = "gpt-4o", …)` | fields of the span type's `attrs::*` struct, checked at compile time; values are evaluated at span start and never moved (strings are copied, literals borrowed); `generic` takes any `key = serializable value` |
-/// | `skip(a, b)` | leave these arguments out of the input |
+/// | `skip(a, b)` | leave these arguments out of the input (`self` is never recorded; `skip(self)` is accepted) |
 /// | `skip_all` | record no input |
 /// | `skip_output` | do not record the return value (errors are still recorded) |
 /// | `telemetry = "name"` | the registry instance to use when the context has none |
