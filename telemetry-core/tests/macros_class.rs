@@ -152,3 +152,54 @@ async fn instruments_every_method_with_prefix_overrides_and_skips() {
             .all(|s| s.parent_span_id == Some(root.span_id))
     );
 }
+
+#[async_trait::async_trait]
+trait Embedder {
+    async fn embed(&self, text: &str) -> Vec<f32>;
+}
+
+struct Local;
+
+#[async_trait::async_trait]
+#[instrument_class(prefix = "embedder", span_type = embedding_generation, attributes(model = "local"))]
+impl Embedder for Local {
+    async fn embed(&self, text: &str) -> Vec<f32> {
+        tokio::task::yield_now().await;
+        vec![text.len() as f32]
+    }
+}
+
+struct Remote;
+
+#[instrument_class(prefix = "remote", span_type = embedding_generation)]
+#[async_trait::async_trait]
+impl Embedder for Remote {
+    async fn embed(&self, text: &str) -> Vec<f32> {
+        vec![text.len() as f32 * 2.0]
+    }
+}
+
+#[tokio::test]
+async fn works_with_async_trait_either_order() {
+    let spans = InMemoryExporter::new();
+    let telemetry = Telemetry::builder("class-async-trait")
+        .exporter(spans.clone())
+        .build()
+        .unwrap();
+    let root = telemetry.trace("root", Generic::default()).start();
+    let embedders: Vec<Box<dyn Embedder + Send + Sync>> = vec![Box::new(Local), Box::new(Remote)];
+    let mut out = Vec::new();
+    for e in &embedders {
+        out.push(async { e.embed("abc").await }.in_span(&root).await);
+    }
+    assert_eq!(out, vec![vec![3.0], vec![6.0]]);
+    root.end();
+    telemetry.flush().await.unwrap();
+    let spans = spans.ended_spans();
+    for name in ["embedder.embed", "remote.embed"] {
+        let s = find(&spans, name);
+        assert_eq!(s.attributes.span_type(), SpanType::EmbeddingGeneration);
+        assert_eq!(s.input, Some(json!({"text": "abc"})));
+        assert!(s.output.is_some());
+    }
+}
