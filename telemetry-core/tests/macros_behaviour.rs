@@ -650,3 +650,19 @@ fn sampled_out_calls_run_and_record_nothing() {
     assert!(found.is_err());
     assert!(spans.ended_spans().is_empty());
 }
+
+#[with_span(span_type = tool_call)]
+fn login(user: &str, password: &str) -> bool {
+    !user.is_empty() && !password.is_empty()
+}
+
+#[test]
+fn processors_apply_to_recorded_arguments() {
+    let (ok, spans) = in_root(|| login("ada", "hunter2"));
+    assert!(ok);
+    let s = find(&spans, "login");
+    assert_eq!(
+        s.input,
+        Some(json!({"user": "ada", "password": telemetry_core::processors::REDACTED}))
+    );
+}
