@@ -232,6 +232,9 @@ impl TelemetryExporter for HttpExporter {
         if buffered >= self.inner.config.max_batch_events {
             self.inner.buffer.wake.notify_one();
         }
+        // On the core's current-thread worker, the batcher and the requests run only when the
+        // caller yields; a busy core calls back at once, so give them their turn.
+        tokio::task::yield_now().await;
         Ok(())
     }
 
