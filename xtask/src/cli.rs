@@ -1,0 +1,41 @@
+//! The command line: one subcommand per task, each with its own `--help`.
+
+use clap::{Parser, Subcommand};
+
+use crate::{compat, exit, import, migrate};
+
+/// The project's operator and contributor tool: migrations, compatibility checks, import,
+/// benchmarks and the CI gate.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", after_help = exit::HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply, revert or list the store's schema migrations.
+    #[command(after_help = exit::HELP)]
+    Migrate(migrate::MigrateArgs),
+    /// Compatibility checks: wire fixtures, migrations with data, OTel mapping, public API.
+    #[command(after_help = exit::HELP)]
+    Compat(compat::CompatArgs),
+    /// Import the file exporter's JSON Lines (a file or a directory of rotated files) into a
+    /// store; running it twice changes nothing.
+    #[command(after_help = exit::HELP)]
+    Import(import::ImportArgs),
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            Command::Migrate(args) => migrate::run(args),
+            Command::Compat(args) => compat::run(args),
+            Command::Import(args) => import::run(args),
+        }
+    }
+}
