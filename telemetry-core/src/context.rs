@@ -14,6 +14,27 @@ tokio::task_local! {
     static CURRENT: Context;
 }
 
+/// A function that may replace the task-local context with a deeper one known elsewhere.
+pub type ContextResolver = fn(Option<&Context>) -> Option<Context>;
+
+static RESOLVER: std::sync::OnceLock<ContextResolver> = std::sync::OnceLock::new();
+
+/// Installs, once per process, a resolver consulted by [`Context::current`],
+/// [`current_span`] and every span started without an explicit parent: it gets the
+/// task-local context (if any) and returns `Some` to use another one instead. Bridges use it
+/// so that a span started inside a `tracing` span or an active OpenTelemetry span becomes its
+/// child (see the `telemetry-bridges` crate). Returns `false` if a resolver was already set.
+///
+/// ```
+/// fn resolver(_task_local: Option<&telemetry_core::Context>) -> Option<telemetry_core::Context> {
+///     None // keep the task-local context
+/// }
+/// telemetry_core::set_context_resolver(resolver);
+/// ```
+pub fn set_context_resolver(resolver: ContextResolver) -> bool {
+    RESOLVER.set(resolver).is_ok()
+}
+
 /// Where a new span's parent comes from.
 #[derive(Clone, Default)]
 pub(crate) enum Parent {
@@ -51,12 +72,21 @@ pub struct Context {
 impl Context {
     /// The current context of this task or thread; empty outside any span.
     pub fn current() -> Context {
-        CURRENT.try_with(Context::clone).unwrap_or_default()
+        Context::with_current(|cx| cx.cloned().unwrap_or_default())
     }
 
-    /// Runs `f` with the current context, without cloning it.
+    /// Runs `f` with the current context, without cloning it. A resolver installed with
+    /// [`set_context_resolver`] is asked first (one atomic load when none is installed).
     #[inline]
     pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Context>) -> R) -> R {
+        if let Some(resolve) = RESOLVER.get() {
+            let resolved = CURRENT
+                .try_with(|cx| resolve(Some(cx)))
+                .unwrap_or_else(|_| resolve(None));
+            if let Some(cx) = resolved {
+                return f(Some(&cx));
+            }
+        }
         let mut f = Some(f);
         match CURRENT.try_with(|cx| (f.take().expect("called once"))(Some(cx))) {
             Ok(r) => r,

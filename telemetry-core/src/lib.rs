@@ -48,7 +48,9 @@ mod telemetry;
 pub mod testing;
 mod traces;
 
-pub use context::{Context, FutureExt, WithContext, current_span, spawn};
+pub use context::{
+    Context, ContextResolver, FutureExt, WithContext, current_span, set_context_resolver, spawn,
+};
 pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
 pub use registry::{Registry, Selector, resolve_telemetry};

@@ -46,6 +46,7 @@
 
 mod decode;
 mod dialects;
+mod from_attributes;
 mod from_otlp;
 mod names;
 pub mod semconv;
@@ -54,6 +55,7 @@ mod to_otlp;
 mod value;
 
 pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
+pub use from_attributes::span_from_attributes;
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
 };
