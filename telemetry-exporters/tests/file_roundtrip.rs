@@ -173,3 +173,27 @@ async fn works_behind_the_core_runtime() {
     assert_eq!(spans, 1_000);
     assert_eq!(exporter.stats().sent, exporter.stats().written);
 }
+
+#[tokio::test]
+async fn a_compressed_stream_reads_back_without_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = FileExporterConfig::new(dir.path()).compression(Compression::zstd());
+    let exporter = FileExporter::new(config).unwrap();
+    exporter
+        .export_batch((0..50).map(span_event).collect())
+        .await
+        .unwrap();
+    exporter.shutdown().await.unwrap();
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let upload = std::io::Cursor::new(std::fs::read(file).unwrap());
+    let numbers: Vec<u64> = EventReader::from_reader(upload, "upload")
+        .unwrap()
+        .map(|e| span_number(&e.unwrap()))
+        .collect();
+    assert_eq!(numbers, (0..50).collect::<Vec<_>>());
+}

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use telemetry_types::TelemetryEvent;
@@ -73,6 +73,40 @@ impl EventReader {
         })
     }
 
+    /// Reads events from any byte stream in the file format (an upload, a pipe), plain or
+    /// compressed; `name` stands for it in errors and in [`truncated`](Self::truncated).
+    ///
+    /// # Errors
+    /// [`ReadError::Io`] when the first bytes cannot be read.
+    ///
+    /// ```
+    /// use telemetry_exporters::file::EventReader;
+    ///
+    /// let body: &'static [u8] = b"";
+    /// let events: Vec<_> = EventReader::from_reader(body, "upload").unwrap().collect();
+    /// assert!(events.is_empty());
+    /// ```
+    pub fn from_reader(
+        input: impl Read + Send + 'static,
+        name: impl Into<PathBuf>,
+    ) -> Result<Self, ReadError> {
+        let path = name.into();
+        let reader = decoded(input).map_err(|source| ReadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(EventReader {
+            files: VecDeque::new(),
+            current: Some(FileLines {
+                path,
+                reader,
+                line: 0,
+                buffer: Vec::with_capacity(1024),
+            }),
+            truncated: Vec::new(),
+        })
+    }
+
     /// Files found cut off so far (read up to their last complete line).
     pub fn truncated(&self) -> &[PathBuf] {
         &self.truncated
@@ -93,22 +127,30 @@ impl EventReader {
 
 /// Opens `path` with the decoder its first bytes call for.
 fn open_decoded(path: &Path) -> Result<Box<dyn BufRead + Send>, ReadError> {
-    let io = |source| ReadError::Io {
+    let file = File::open(path).map_err(|source| ReadError::Io {
         path: path.to_owned(),
         source,
-    };
-    let mut raw = BufReader::with_capacity(256 << 10, File::open(path).map_err(io)?);
-    let head = raw.fill_buf().map_err(io)?;
+    })?;
+    decoded(file).map_err(|source| ReadError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Wraps `input` in the decoder its first bytes call for (gzip, zstd, or none).
+fn decoded(input: impl Read + Send + 'static) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let mut raw = BufReader::with_capacity(256 << 10, input);
+    let head = raw.fill_buf()?;
     if head.starts_with(&GZIP_MAGIC) {
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
         return Ok(Box::new(BufReader::with_capacity(256 << 10, decoder)));
     }
     #[cfg(feature = "zstd")]
     if head.starts_with(&ZSTD_MAGIC) {
-        let decoder = zstd::stream::read::Decoder::with_buffer(raw).map_err(io)?;
+        let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
         return Ok(Box::new(BufReader::with_capacity(256 << 10, decoder)));
     }
-    Ok(Box::new(raw) as Box<dyn BufRead + Send>)
+    Ok(Box::new(raw))
 }
 
 /// One step of reading a file.
