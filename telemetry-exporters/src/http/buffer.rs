@@ -134,3 +134,74 @@ impl Buffer {
         self.closed.load(Relaxed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telemetry_types::attrs::ToolCall;
+    use telemetry_types::{SpanId, SpanRecord, SpanStatus, Timestamp, TraceId};
+
+    fn event(i: u64) -> TelemetryEvent {
+        TelemetryEvent::SpanEnded {
+            span: Arc::new(SpanRecord {
+                trace_id: TraceId::random(),
+                span_id: SpanId::from_bytes((i + 1).to_be_bytes()).expect("non-zero"),
+                parent_span_id: None,
+                name: "t".into(),
+                service_name: "s".into(),
+                attributes: ToolCall::named("t").into(),
+                input: None,
+                output: None,
+                metadata: Default::default(),
+                start_time: Timestamp::from_unix_nanos(1),
+                end_time: Some(Timestamp::from_unix_nanos(2)),
+                status: SpanStatus::Ok,
+                error: None,
+                errored_descendants: Vec::new(),
+                events: Vec::new(),
+                ended_by_drop: false,
+                trace: Default::default(),
+            }),
+        }
+    }
+
+    fn number(e: &TelemetryEvent) -> u64 {
+        e.span().map_or(0, |s| s.span_id.to_int() - 1)
+    }
+
+    #[test]
+    fn a_full_buffer_drops_the_newest_and_keeps_the_oldest() {
+        let buffer = Buffer::new(5, Arc::default());
+        assert_eq!(buffer.push((0..3u32).map(|i| event(u64::from(i)))), (3, 0));
+        assert_eq!(buffer.push((3..8u32).map(|i| event(u64::from(i)))), (5, 3));
+        buffer.close();
+        let batch = buffer.take_ready(10, Duration::from_secs(60)).unwrap();
+        assert_eq!(
+            batch.iter().map(number).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn batches_leave_when_full_or_old_and_count_as_in_flight() {
+        let buffer = Buffer::new(100, Arc::default());
+        buffer.push((0..3u32).map(|i| event(u64::from(i))));
+        assert!(
+            buffer.take_ready(4, Duration::from_secs(60)).is_none(),
+            "not full, not old"
+        );
+        buffer.push((3..5u32).map(|i| event(u64::from(i))));
+        assert_eq!(
+            buffer.take_ready(4, Duration::from_secs(60)).unwrap().len(),
+            4
+        );
+        assert!(!buffer.is_idle(), "a batch in flight is not idle");
+        assert_eq!(
+            buffer.take_ready(4, Duration::ZERO).unwrap().len(),
+            1,
+            "old enough"
+        );
+        buffer.resolve(5);
+        assert!(buffer.is_idle());
+    }
+}
