@@ -234,3 +234,66 @@ async fn a_file_cut_anywhere_reads_back_a_prefix_without_error() {
         assert_eq!(EventReader::open(&cut_path).unwrap().count(), 300);
     }
 }
+
+/// A 64 KiB tmpfs mounted for the test and unmounted when dropped.
+struct TinyDisk(std::path::PathBuf);
+
+impl TinyDisk {
+    /// `None` where mounting is not allowed (not root, or no mount namespace rights).
+    fn mount(dir: &std::path::Path) -> Option<TinyDisk> {
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| TinyDisk(dir.to_owned()))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        // Lazy: detaches even if the writer thread still holds the file open.
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_is_reported_with_the_exact_count_and_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(_disk) = TinyDisk::mount(dir.path()) else {
+        eprintln!(
+            "SKIPPED: cannot mount a tmpfs here (needs root); the full-disk path is unit-tested in sink.rs"
+        );
+        return;
+    };
+    let exporter = FileExporter::new(FileExporterConfig::new(dir.path())).unwrap();
+    for start in (0..2_000).step_by(200) {
+        exporter
+            .export_batch((start..start + 200).map(span_event).collect())
+            .await
+            .unwrap();
+    }
+    let result = exporter.flush().await;
+    let stats = exporter.stats();
+    assert_eq!(stats.sent, 2_000);
+    assert_eq!(
+        stats.sent,
+        stats.written + stats.failed + stats.dropped,
+        "{stats:?}"
+    );
+    assert!(stats.failed > 0, "{stats:?}");
+    match result {
+        Err(telemetry_core::ExportError::Lost {
+            failed, message, ..
+        }) => {
+            assert_eq!(failed, stats.failed);
+            assert!(message.contains("No space left"), "{message}");
+        }
+        other => panic!("a full disk must be reported, got {other:?}"),
+    }
+    // What reached the disk is still an in-order prefix.
+    let (numbers, _) = numbers(dir.path());
+    assert!(numbers.iter().enumerate().all(|(i, n)| *n == i as u64));
+    let _ = exporter.shutdown().await;
+}
