@@ -378,3 +378,47 @@ async fn a_server_that_is_down_loses_exactly_what_is_reported() {
     assert!(exporter.export_batch(vec![span_event(1)]).await.is_err());
     assert_eq!(exporter.stats().dropped, 3_001);
 }
+
+#[tokio::test]
+async fn shutdown_gives_up_on_time_and_reports_what_it_dropped() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let exporter = HttpExporter::new(
+        HttpExporterConfig::new(format!("http://127.0.0.1:{port}/v1/traces"))
+            .max_batch_events(100)
+            .shutdown_timeout(Duration::from_millis(300))
+            .retry(RetryPolicy {
+                initial_delay: Duration::from_millis(50),
+                max_delay: Duration::from_millis(50),
+                max_retries: 10_000,
+                max_elapsed: Duration::from_secs(600),
+                ..RetryPolicy::default()
+            }),
+    )
+    .unwrap();
+    exporter
+        .export_batch((0..1_000).map(span_event).collect())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let result = exporter.shutdown().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "shutdown took {:?}",
+        started.elapsed()
+    );
+    let stats = exporter.stats();
+    assert_eq!(
+        (stats.sent, stats.dropped, stats.pending),
+        (1_000, 1_000, 0),
+        "{stats:?}"
+    );
+    assert!(
+        matches!(result, Err(ExportError::Lost { failed: 1_000, .. })),
+        "{result:?}"
+    );
+}

@@ -109,7 +109,11 @@ impl Job {
     async fn deliver(&self, payload: &Payload) {
         let counters = &self.buffer.counters;
         let events = payload.events;
-        match self.client.deliver(payload).await {
+        match self
+            .client
+            .deliver(payload, || self.buffer.giving_up())
+            .await
+        {
             Ok(accepted) => {
                 let rejected = accepted.rejected.min(events);
                 counters.delivered.fetch_add(events - rejected, Relaxed);

@@ -27,6 +27,8 @@ pub(crate) struct Buffer {
     /// Flushes waiting: while any, partial batches leave at once.
     flushing: AtomicUsize,
     closed: AtomicBool,
+    /// Shutdown ran out of time: no more retries.
+    giving_up: AtomicBool,
     /// Wakes the batcher: a full batch, a flush, a shutdown.
     pub(crate) wake: Notify,
     /// Wakes flushes: a batch was resolved.
@@ -42,6 +44,7 @@ impl Buffer {
             in_flight: AtomicU64::new(0),
             flushing: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            giving_up: AtomicBool::new(false),
             wake: Notify::new(),
             resolved: Notify::new(),
             counters,
@@ -116,13 +119,28 @@ impl Buffer {
 
     /// Waits until every event buffered or in flight now is resolved.
     pub(crate) async fn wait_idle(&self) {
-        self.flushing.fetch_add(1, Relaxed);
+        let _hurry = Hurry::new(&self.flushing);
         self.wake.notify_one();
         while !self.is_idle() {
             let resolved = self.resolved.notified();
             let _ = tokio::time::timeout(Duration::from_millis(5), resolved).await;
         }
-        self.flushing.fetch_sub(1, Relaxed);
+    }
+
+    /// Stops retrying and empties the buffer; returns how many buffered events were removed.
+    /// Requests in flight end after their current try.
+    pub(crate) fn give_up(&self) -> u64 {
+        self.giving_up.store(true, Relaxed);
+        let mut queue = self.lock();
+        queue.since = None;
+        let removed = queue.events.len() as u64;
+        queue.events.clear();
+        removed
+    }
+
+    /// Whether [`give_up`](Self::give_up) was called: no more retries.
+    pub(crate) fn giving_up(&self) -> bool {
+        self.giving_up.load(Relaxed)
     }
 
     pub(crate) fn close(&self) {
@@ -132,6 +150,22 @@ impl Buffer {
 
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Relaxed)
+    }
+}
+
+/// Counts one waiting flush for as long as it lives (also when the wait is cancelled).
+struct Hurry<'a>(&'a AtomicUsize);
+
+impl<'a> Hurry<'a> {
+    fn new(flushing: &'a AtomicUsize) -> Self {
+        flushing.fetch_add(1, Relaxed);
+        Hurry(flushing)
+    }
+}
+
+impl Drop for Hurry<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 }
 

@@ -46,8 +46,13 @@ impl Client {
         })
     }
 
-    /// Posts `payload` until it is accepted, refused for good, or the retry policy gives up.
-    pub(crate) async fn deliver(&self, payload: &Payload) -> Result<Accepted, Failure> {
+    /// Posts `payload` until it is accepted, refused for good, or the retry policy (or
+    /// `give_up`, checked before each retry) says to stop.
+    pub(crate) async fn deliver(
+        &self,
+        payload: &Payload,
+        give_up: impl Fn() -> bool,
+    ) -> Result<Accepted, Failure> {
         let started = Instant::now();
         let policy = self.retry;
         let backoff = ExponentialBuilder::default()
@@ -58,7 +63,7 @@ impl Client {
         (|| self.post(payload))
             .retry(backoff)
             .when(|failure: &Failure| {
-                failure.is_retryable() && started.elapsed() < policy.max_elapsed
+                failure.is_retryable() && started.elapsed() < policy.max_elapsed && !give_up()
             })
             .adjust(|failure, delay| {
                 let server = failure.retry_after().map(|d| d.min(policy.max_retry_after));

@@ -145,6 +145,9 @@ pub struct HttpExporterConfig {
     pub max_concurrent_requests: usize,
     /// Retry policy.
     pub retry: RetryPolicy,
+    /// Longest time `shutdown` waits for delivery; then retries stop, what is still buffered
+    /// is dropped, and the loss is reported. Keep it below the core's shutdown timeout (30 s).
+    pub shutdown_timeout: Duration,
     /// Event kinds wanted from the core (OTLP formats use only `span_ended`).
     pub events: EventKinds,
     /// Name of the exporter in logs and stats.
@@ -153,7 +156,8 @@ pub struct HttpExporterConfig {
 
 impl HttpExporterConfig {
     /// OTLP protobuf with gzip to `endpoint`; 10 s timeout, batches of up to 2048 events,
-    /// 4 MiB or 1 s, a buffer of 65 536 events, 2 requests in flight, default retries.
+    /// 4 MiB or 1 s, a buffer of 65 536 events, 2 requests in flight, default retries, 10 s
+    /// for shutdown.
     pub fn new(endpoint: impl Into<String>) -> Self {
         HttpExporterConfig {
             endpoint: endpoint.into(),
@@ -168,6 +172,7 @@ impl HttpExporterConfig {
             buffer_capacity: 65_536,
             max_concurrent_requests: 2,
             retry: RetryPolicy::default(),
+            shutdown_timeout: Duration::from_secs(10),
             events: EventKinds::SPAN_ENDED,
             name: "http".to_owned(),
         }
@@ -236,6 +241,12 @@ impl HttpExporterConfig {
     /// Sets the retry policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Sets how long `shutdown` waits for delivery before giving up.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
         self
     }
 

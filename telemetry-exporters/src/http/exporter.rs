@@ -247,10 +247,29 @@ impl TelemetryExporter for HttpExporter {
         self.report()
     }
 
-    /// Flushes, then refuses (and counts as dropped) anything offered later.
+    /// Flushes for at most `shutdown_timeout`; past it, stops retrying, drops what is still
+    /// buffered and counts it as undeliverable (requests in flight end after their current
+    /// try, so add at most one request `timeout`). Then refuses (and counts as dropped) anything
+    /// offered later. Reports every loss since the last flush.
     async fn shutdown(&self) -> Result<(), ExportError> {
-        let result = self.flush().await;
-        self.inner.buffer.close();
-        result
+        let buffer = &self.inner.buffer;
+        if !buffer.is_empty() {
+            self.ensure_started()?;
+        }
+        let timeout = self.inner.config.shutdown_timeout;
+        if tokio::time::timeout(timeout, buffer.wait_idle())
+            .await
+            .is_err()
+        {
+            let abandoned = buffer.give_up();
+            buffer
+                .counters
+                .dropped_undeliverable
+                .fetch_add(abandoned, Relaxed);
+            buffer.resolve(0);
+            buffer.wait_idle().await;
+        }
+        buffer.close();
+        self.report()
     }
 }
