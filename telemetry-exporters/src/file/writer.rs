@@ -85,7 +85,16 @@ impl Writer {
             .map_err(|e| FileExporterError::io("cannot create file", &path, e))?;
         self.sink = Some(sink);
         self.counted_bytes = 0;
+        self.sync_directory();
         Ok(())
+    }
+
+    /// Makes the new file's name durable too (a machine crash, not only a killed process).
+    fn sync_directory(&self) {
+        let dir = &self.config.directory;
+        if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+            tracing::debug!(exporter = %self.config.name, error = %e, "cannot fsync the directory");
+        }
     }
 
     /// Runs until shutdown or until every sender is gone.
