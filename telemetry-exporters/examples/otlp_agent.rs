@@ -7,14 +7,15 @@
 //! ```text
 //! cargo run -p telemetry-exporters --example otlp_agent
 //! cargo run -p telemetry-exporters --example otlp_agent -- https://collector.example.com/v1/traces
-//! OTLP_ENDPOINT=http://127.0.0.1:4318/v1/traces OTLP_HEADERS="authorization=Bearer s3cret" \
+//! OTEL_EXPORTER_OTLP_ENDPOINT=https://cloud.langfuse.com/api/public/otel \
+//! OTEL_EXPORTER_OTLP_HEADERS="Authorization=Basic%20<base64 pk:sk>" \
 //!     cargo run -p telemetry-exporters --example otlp_agent
 //! ```
 //!
-//! The endpoint comes from the first argument, else `OTLP_ENDPOINT`, else
-//! `http://127.0.0.1:4318/v1/traces`; `OTLP_HEADERS` adds `name=value` headers separated by
-//! commas (e.g. a Langfuse `authorization=Basic …`). The exporter's counts are printed at the
-//! end, and a failed delivery is reported, not hidden.
+//! The settings come from the standard `OTEL_EXPORTER_OTLP_*` variables (endpoint, headers,
+//! timeout, protocol, compression; see `HttpExporterConfig::from_env`); the first argument,
+//! if any, replaces the endpoint; the default is `http://127.0.0.1:4318/v1/traces`. The
+//! exporter's counts are printed at the end, and a failed delivery is reported, not hidden.
 
 use std::time::Duration;
 
@@ -22,16 +23,19 @@ use telemetry_core::attrs::{AgentRun, LlmGeneration, LlmOperation, RagQuery, Too
 use telemetry_core::{FutureExt, SpanError, Telemetry};
 use telemetry_exporters::http::{HttpExporter, HttpExporterConfig, RetryPolicy};
 
-const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:4318/v1/traces";
 const CONVERSATIONS: usize = 3;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let endpoint = std::env::args()
-        .nth(1)
-        .or_else(|| std::env::var("OTLP_ENDPOINT").ok())
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-    let exporter = HttpExporter::new(config(&endpoint))?;
+    let mut config = HttpExporterConfig::from_env()?.retry(RetryPolicy {
+        max_elapsed: Duration::from_secs(5),
+        ..RetryPolicy::default()
+    });
+    if let Some(endpoint) = std::env::args().nth(1) {
+        config.endpoint = endpoint;
+    }
+    let endpoint = config.endpoint.clone();
+    let exporter = HttpExporter::new(config)?;
     let telemetry = Telemetry::builder("otlp-agent-example")
         .environment("example")
         .exporter(exporter.clone())
@@ -48,22 +52,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     result?;
     Ok(())
-}
-
-fn config(endpoint: &str) -> HttpExporterConfig {
-    let mut config = HttpExporterConfig::new(endpoint)
-        .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy {
-            max_elapsed: Duration::from_secs(5),
-            ..RetryPolicy::default()
-        });
-    let headers = std::env::var("OTLP_HEADERS").unwrap_or_default();
-    for pair in headers.split(',').filter(|p| !p.trim().is_empty()) {
-        if let Some((name, value)) = pair.split_once('=') {
-            config = config.header(name.trim(), value.trim());
-        }
-    }
-    config
 }
 
 async fn run_agent(telemetry: &Telemetry, conversation: usize) {

@@ -17,6 +17,16 @@ pub enum HttpExporterError {
         /// The header's name.
         name: String,
     },
+    /// An `OTEL_EXPORTER_OTLP_*` variable has a value that is not understood.
+    #[error("{name}={value:?}: {reason}")]
+    Env {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What is expected.
+        reason: String,
+    },
     /// The HTTP client could not be built (TLS set-up).
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),

@@ -31,6 +31,7 @@ mod buffer;
 mod client;
 mod config;
 mod encode;
+mod env;
 mod error;
 mod exporter;
 mod native;
@@ -38,6 +39,7 @@ mod response;
 mod stats;
 
 pub use config::{HttpCompression, HttpExporterConfig, RetryPolicy, WireFormat};
+pub use env::DEFAULT_OTLP_ENDPOINT;
 pub use error::HttpExporterError;
 pub use exporter::HttpExporter;
 pub use native::{NATIVE_FORMAT, NATIVE_VERSION, NativeBatch, NativeResponse};
