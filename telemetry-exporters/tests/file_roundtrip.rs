@@ -15,7 +15,7 @@ use telemetry_exporters::file::{Compression, EventReader, FileExporter, FileExpo
 /// A small span (the round trips are about files, not attributes; one in ten is an LLM span
 /// with usage so typed attributes go through too).
 fn span_event(i: u64) -> TelemetryEvent {
-    let attributes = if i % 10 == 0 {
+    let attributes = if i.is_multiple_of(10) {
         let mut llm = SpanAttributes::from(LlmGeneration::new("gpt-4o", "openai"));
         if let Some(usage) = llm.usage_mut() {
             *usage = Usage::new(100 + i % 50, 20);
