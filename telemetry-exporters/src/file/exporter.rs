@@ -86,11 +86,15 @@ impl FileExporter {
         &self.inner.config
     }
 
-    /// Queues `message`, waiting (without blocking the runtime) while the queue is full.
+    /// Queues `message`, waiting (without blocking a tokio runtime) while the queue is full.
     async fn send(&self, mut message: Message) -> Result<(), Message> {
         loop {
             match self.inner.tx.try_send(message) {
                 Ok(()) => return Ok(()),
+                Err(TrySendError::Full(m)) if tokio::runtime::Handle::try_current().is_err() => {
+                    // Not on tokio (another executor): wait on the channel itself.
+                    return self.inner.tx.send(m).map_err(|e| e.into_inner());
+                }
                 Err(TrySendError::Full(m)) => {
                     message = m;
                     tokio::time::sleep(BACKPRESSURE_PAUSE).await;
