@@ -153,6 +153,19 @@ impl HttpExporter {
         Ok(())
     }
 
+    /// Counts events the full buffer refused; logs when the total passes a power of two.
+    fn count_overflow(&self, dropped: u64) {
+        if dropped == 0 {
+            return;
+        }
+        let counters = &self.inner.buffer.counters;
+        let before = counters.dropped_overflow.fetch_add(dropped, Relaxed);
+        let total = before + dropped;
+        if total.ilog2() != before.checked_ilog2().unwrap_or(u32::MAX) {
+            tracing::warn!(exporter = %self.inner.config.name, dropped = total, "HTTP exporter buffer full; dropping new events");
+        }
+    }
+
     /// Counts what was lost since the last report; `Err` when anything was.
     fn report(&self) -> Result<(), ExportError> {
         let now = self.stats();
@@ -223,12 +236,7 @@ impl TelemetryExporter for HttpExporter {
             return Err(e);
         }
         let (buffered, dropped) = self.inner.buffer.push(events.into_iter());
-        if dropped > 0 {
-            let before = counters.dropped_overflow.fetch_add(dropped, Relaxed);
-            if (before + dropped).ilog2() != before.checked_ilog2().unwrap_or(u32::MAX) {
-                tracing::warn!(exporter = %self.inner.config.name, dropped = before + dropped, "HTTP exporter buffer full; dropping new events");
-            }
-        }
+        self.count_overflow(dropped);
         if buffered >= self.inner.config.max_batch_events {
             self.inner.buffer.wake.notify_one();
         }
