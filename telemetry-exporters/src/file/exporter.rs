@@ -47,6 +47,16 @@ pub struct FileExporter {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for FileExporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileExporter")
+            .field("name", &self.inner.config.name)
+            .field("directory", &self.inner.config.directory)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
 struct Inner {
     config: FileExporterConfig,
     tx: Sender<Message>,

@@ -38,6 +38,16 @@ pub struct EventReader {
     truncated: Vec<PathBuf>,
 }
 
+impl std::fmt::Debug for EventReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventReader")
+            .field("current", &self.current.as_ref().map(|c| &c.path))
+            .field("files_left", &self.files)
+            .field("truncated", &self.truncated)
+            .finish()
+    }
+}
+
 struct FileLines {
     path: PathBuf,
     reader: Box<dyn BufRead + Send>,

@@ -62,6 +62,17 @@ struct Inner {
     reported: Mutex<HttpExporterStats>,
 }
 
+impl std::fmt::Debug for HttpExporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpExporter")
+            .field("name", &self.inner.config.name)
+            .field("endpoint", &self.inner.config.endpoint)
+            .field("format", &self.inner.config.format)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
 impl Drop for Inner {
     fn drop(&mut self) {
         // The batcher sends what is buffered, then stops.
