@@ -154,8 +154,7 @@ fn an_unwritable_directory_is_an_error() {
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, b"not a directory").unwrap();
     let error = FileExporter::new(FileExporterConfig::new(blocker.join("spans")))
-        .err()
-        .expect("a file in the way must be an error");
+        .expect_err("a file in the way must be an error");
     assert!(matches!(error, FileExporterError::Io { .. }), "{error}");
     assert!(error.to_string().contains("a-file"), "{error}");
 }
