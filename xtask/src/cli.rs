@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{compat, exit, import, migrate};
+use crate::{bench, ci, compat, exit, import, migrate};
 
 /// The project's operator and contributor tool: migrations, compatibility checks, import,
 /// benchmarks and the CI gate.
@@ -27,6 +27,12 @@ pub enum Command {
     /// store; running it twice changes nothing.
     #[command(after_help = exit::HELP)]
     Import(import::ImportArgs),
+    /// End-to-end benchmarks, with a results table, JSON output and `--compare`.
+    #[command(after_help = exit::HELP)]
+    Bench(bench::BenchArgs),
+    /// The CI gate: the same steps as `.ci/run`.
+    #[command(after_help = exit::HELP)]
+    Ci(ci::CiArgs),
 }
 
 impl Cli {
@@ -36,6 +42,8 @@ impl Cli {
             Command::Migrate(args) => migrate::run(args),
             Command::Compat(args) => compat::run(args),
             Command::Import(args) => import::run(args),
+            Command::Bench(args) => bench::run(args),
+            Command::Ci(args) => ci::run(args),
         }
     }
 }

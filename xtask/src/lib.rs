@@ -21,6 +21,8 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod bench;
+pub mod ci;
 pub mod cli;
 pub mod compat;
 pub mod dataset;

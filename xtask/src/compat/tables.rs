@@ -75,7 +75,11 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<Snapshot> {
     let backend = db.get_database_backend();
     let mut out = Snapshot::new();
     for table in tables(db).await? {
-        let sql = format!("SELECT * FROM \"{table}\"");
+        // Named columns, not `*`: a statement cached before a migration that changed the
+        // table must not be reused for it.
+        let columns = columns(db, &table).await?;
+        let list: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let sql = format!("SELECT {} FROM \"{table}\"", list.join(", "));
         let rows = Value::find_by_statement(Statement::from_string(backend, sql))
             .all(db)
             .await?
@@ -85,7 +89,6 @@ pub async fn snapshot(db: &DatabaseConnection) -> Result<Snapshot> {
                 _ => None,
             })
             .collect();
-        let columns = columns(db, &table).await?;
         out.insert(table, TableDump { columns, rows });
     }
     Ok(out)

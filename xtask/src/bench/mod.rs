@@ -1,0 +1,139 @@
+//! `cargo xtask bench`: the end-to-end scenarios criterion does not fit, each by name or all.
+//! Generates data with progress bars, prints a table of figures with the reference beside
+//! each, writes them as JSON under `target/xtask-bench/`, and with `--compare FILE` flags
+//! every figure more than `--threshold` percent worse than a saved run (exit code 1).
+//!
+//! The criterion benches of the crates (`telemetry-exporters/benches`,
+//! `telemetry-store/benches`, `telemetry-api/benches`) are not reachable as library calls;
+//! these scenarios are minimal re-statements of them over the public APIs.
+
+pub mod pipeline;
+pub mod report;
+#[cfg(feature = "server")]
+pub mod server;
+pub mod store;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::db;
+use crate::exit::CheckFailed;
+use report::{Figure, Run};
+
+/// `cargo xtask bench …`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Run only this scenario [default: all]
+    #[arg(value_enum)]
+    pub name: Option<Scenario>,
+    /// Spans per scenario (the stores of `queries` hold this many)
+    #[arg(long, default_value_t = 20_000)]
+    pub spans: usize,
+    /// A saved run (`target/xtask-bench/*.json`) to compare with
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+    /// With --compare: the percentage by which a figure may be worse before it is flagged
+    #[arg(long, default_value_t = 10.0, value_name = "PCT")]
+    pub threshold: f64,
+    /// Directory the JSON results are written to [default: target/xtask-bench]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// The scenarios, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum Scenario {
+    /// Core → file exporter (zstd), through the core's bounded queues.
+    CoreFile,
+    /// Core → HTTP exporter (native JSON) → a loopback server that only counts events.
+    CoreHttp,
+    /// Store ingest: batches of 2000 spans into SQLite.
+    StoreIngest,
+    /// Server ingest: core → HTTP exporter → telemetry-api server → SQLite.
+    ServerIngest,
+    /// Queries over a SQLite store of --spans spans.
+    Queries,
+}
+
+/// Runs one scenario.
+fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
+    let runtime = db::runtime()?;
+    match scenario {
+        Scenario::CoreFile => runtime.block_on(pipeline::core_file(spans)),
+        Scenario::CoreHttp => runtime.block_on(pipeline::core_http(spans)),
+        Scenario::StoreIngest => runtime.block_on(store::store_ingest(spans)),
+        Scenario::Queries => runtime.block_on(store::queries(spans)),
+        #[cfg(feature = "server")]
+        Scenario::ServerIngest => runtime.block_on(server::server_ingest(spans)),
+        #[cfg(not(feature = "server"))]
+        Scenario::ServerIngest => {
+            println!("skip server_ingest: xtask was built without the `server` feature");
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Where results go by default: `target/xtask-bench` of this workspace (or of
+/// `CARGO_TARGET_DIR`).
+fn default_out() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::compat::workspace_root().join("target"))
+        .join("xtask-bench")
+}
+
+/// Runs `cargo xtask bench`.
+pub fn run(args: BenchArgs) -> Result<()> {
+    let saved = args.compare.as_deref().map(report::load).transpose()?;
+    let scenarios = match args.name {
+        Some(one) => vec![one],
+        None => Scenario::value_variants().to_vec(),
+    };
+    let mut run = Run {
+        profile: report::profile(),
+        spans: args.spans,
+        figures: Vec::new(),
+    };
+    for scenario in scenarios {
+        let name = scenario
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        println!("== {name} ({} spans)", args.spans);
+        let figures = run_scenario(scenario, args.spans)
+            .with_context(|| format!("scenario {name} failed"))?;
+        run.figures.extend(figures);
+    }
+    print!("{}", report::table(&run, saved.as_ref()));
+    if run.profile == "debug" {
+        println!(
+            "note: a debug build; the references are release figures \
+             (`cargo run --release -p xtask -- bench` for comparable numbers)"
+        );
+    }
+    if let Some(saved) = saved.as_ref().filter(|s| s.profile != run.profile) {
+        println!(
+            "note: the saved run is a {} build, this one {}",
+            saved.profile, run.profile
+        );
+    }
+    let path = report::save(&run, &args.out.unwrap_or_else(default_out))?;
+    println!("results written to {}", path.display());
+    let Some(saved) = saved else { return Ok(()) };
+    let worse = report::regressions(&run, &saved, args.threshold);
+    if worse.is_empty() {
+        println!(
+            "no figure is more than {}% worse than the saved run",
+            args.threshold
+        );
+        return Ok(());
+    }
+    Err(CheckFailed(format!(
+        "REGRESSION against the saved run:\n  {}",
+        worse.join("\n  ")
+    ))
+    .into())
+}
