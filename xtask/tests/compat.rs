@@ -52,9 +52,10 @@ fn a_changed_event_fixture_fails_with_its_name_and_line() {
         .path()
         .join(EVENT_FIXTURES)
         .join("v1/event_span_ended.json");
-    let changed = std::fs::read_to_string(&path)
-        .unwrap()
-        .replacen("\"span_ended\"", "\"span_finished\"", 1);
+    let changed =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("\"span_ended\"", "\"span_finished\"", 1);
     std::fs::write(&path, changed).unwrap();
     let out = wire(tmp.path());
     assert_eq!(code(&out), 1, "{}", text(&out));
