@@ -10,6 +10,10 @@
 //! group, the core's and the exporter's drop counters are printed; both must be zero.
 //!
 //! Run: `CARGO_TARGET_DIR=/work/target-exporters cargo bench -p telemetry-exporters --bench exporters`
+//!
+//! On a shared machine, run the built binary at real-time priority so other work does not
+//! decide the result (`docs/BENCHMARKS.md` does): `chrt -r 1 <target>/release/deps/exporters-*
+//! --bench 'exporters/'`; `EXPORTERS_BENCH_UNPACED=1` lets the producer run flat out.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
