@@ -8,7 +8,8 @@
 //! - `STORE_BENCH_POSTGRES_URL` (or `TELEMETRY_TEST_POSTGRES_URL`): a PostgreSQL server to
 //!   benchmark too, in a database created for the run and dropped after it;
 //! - `STORE_BENCH_BACKENDS`: `sqlite`, `postgres` or `sqlite,postgres` (default: both when a
-//!   URL is set).
+//!   URL is set);
+//! - `STORE_BENCH_KEEP`: keep the PostgreSQL database (`tstore_bench_<pid>`) for inspection.
 //!
 //! `cargo bench -p telemetry-store --bench store`
 
@@ -270,6 +271,13 @@ async fn fill(bench: &mut Bench, generator: &mut Generator, spans: usize, batch:
         busy.as_secs_f64(),
         written as f64 / busy.as_secs_f64()
     );
+    let started = Instant::now();
+    bench.store.maintain().await.expect("maintain");
+    println!(
+        "[{}] Store::maintain (statistics, visibility map) took {:.2} s",
+        bench.label,
+        started.elapsed().as_secs_f64()
+    );
     let size = db_size(bench).await;
     println!(
         "[{}] database size {:.1} MiB = {:.0} MiB per million spans",
@@ -303,6 +311,10 @@ async fn db_size(bench: &Bench) -> u64 {
 
 async fn close(bench: Bench) {
     bench.store.close().await.expect("close");
+    if std::env::var("STORE_BENCH_KEEP").is_ok() {
+        println!("[{}] kept the database (STORE_BENCH_KEEP)", bench.label);
+        return;
+    }
     if let Cleanup::Postgres { admin, name } = bench.cleanup {
         let db = Database::connect(&admin).await.expect("admin");
         db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -321,20 +333,6 @@ fn run_backend(c: &mut Criterion, rt: &Runtime, label: &'static str, url: Option
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(5));
-    group.throughput(Throughput::Elements(1_000));
-    group.bench_function("ingest 1000 spans", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let events = generator.batch(1_000);
-                let started = Instant::now();
-                rt.block_on(bench.store.ingest(bench.project, &events))
-                    .expect("ingest");
-                total += started.elapsed();
-            }
-            total
-        })
-    });
     group.throughput(Throughput::Elements(1));
     group.bench_function("trace by id", |b| {
         b.iter(|| {
@@ -357,6 +355,21 @@ fn run_backend(c: &mut Criterion, rt: &Runtime, label: &'static str, url: Option
         b.iter(|| {
             rt.block_on(bench.store.latency_quantiles(bench.project, &by_type))
                 .expect("latency")
+        })
+    });
+    // Last, so the queries above measured the store as filled.
+    group.throughput(Throughput::Elements(1_000));
+    group.bench_function("ingest 1000 spans", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let events = generator.batch(1_000);
+                let started = Instant::now();
+                rt.block_on(bench.store.ingest(bench.project, &events))
+                    .expect("ingest");
+                total += started.elapsed();
+            }
+            total
         })
     });
     group.finish();

@@ -144,6 +144,20 @@ impl Store {
             .collect()
     }
 
+    /// Refreshes the planner's statistics (and, on PostgreSQL, the visibility map that lets
+    /// aggregates be answered from the covering indexes alone): `ANALYZE` on SQLite,
+    /// `VACUUM (ANALYZE)` of the store's tables on PostgreSQL. Run it after large imports or
+    /// retention passes, or periodically; PostgreSQL's autovacuum does the same on its own
+    /// schedule.
+    pub async fn maintain(&self) -> Result<()> {
+        let sql = match self.backend {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE) traces, spans, span_events, scores",
+        };
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

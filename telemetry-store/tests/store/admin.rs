@@ -80,6 +80,7 @@ async fn migrations_go_down_and_up_again() {
             .await
             .unwrap();
         store.migrate().await.unwrap();
+        store.maintain().await.unwrap();
     })
     .await;
 }
