@@ -57,7 +57,7 @@ async fn write_and_read(compression: Compression, count: u64) {
     let config = FileExporterConfig::new(dir.path())
         .compression(compression)
         .max_file_bytes(if matches!(compression, Compression::None) {
-            4 << 20
+            512 << 10
         } else {
             256 << 10
         });
@@ -99,7 +99,7 @@ async fn gzip_rotation_round_trips() {
 
 #[tokio::test]
 async fn plain_files_round_trip() {
-    write_and_read(Compression::None, 30_000).await;
+    write_and_read(Compression::None, 10_000).await;
 }
 
 #[tokio::test]
