@@ -3,10 +3,11 @@
 //! A request carries its secret as `Authorization: Bearer <secret>` or as HTTP Basic
 //! `public:secret` (what the Langfuse SDK sends; the public part is ignored). Missing,
 //! unknown and revoked keys all get the same 401, with no hint of which. In `--dev` mode a
-//! request without an `Authorization` header acts for the default project.
+//! request without an `Authorization` header acts for the default project. GraphiQL's page
+//! (`GET /graphql`) holds no data and is served to anyone; every query it sends is checked.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -78,8 +79,18 @@ pub fn secret_from_header(value: &HeaderValue) -> Option<String> {
     None
 }
 
+/// Whether a request is for a static page that holds no data (GraphiQL at `GET /graphql`),
+/// which a browser may open without credentials.
+fn is_public_page(request: &Request) -> bool {
+    request.method() == Method::GET && request.uri().path() == crate::graphql::GRAPHQL_PATH
+}
+
 /// Middleware: inserts the [`Caller`] into the request's extensions, or answers 401.
+/// GraphiQL's page is served without credentials (the queries it sends still need them).
 pub async fn authenticate(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+    if is_public_page(&request) && !request.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(request).await;
+    }
     match auth.caller(request.headers()).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);

@@ -11,11 +11,10 @@ use crate::{ops, prometheus};
 
 /// The application: `/healthz`, `/readyz`, `/metrics`, the ingest routes and GraphQL.
 pub fn app(state: AppState, ingest: IngestState, auth: Auth) -> Router {
-    let protected: Router<AppState> = Router::new().merge(ingest::router(ingest));
-    // GraphQL (built by the GraphQL engineer in src/graphql/): merge its router here, behind
-    // the auth layer, once `pub mod graphql;` is in lib.rs:
-    // let protected = protected.merge(crate::graphql::router());
-    let protected = protected.route_layer(from_fn_with_state(auth, authenticate));
+    let protected: Router<AppState> = Router::new()
+        .merge(ingest::router(ingest))
+        .merge(crate::graphql::router())
+        .route_layer(from_fn_with_state(auth, authenticate));
     Router::new()
         .merge(ops::router(prometheus::handle()))
         .merge(protected)

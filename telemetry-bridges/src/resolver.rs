@@ -4,7 +4,9 @@
 
 use std::cell::Cell;
 
-use telemetry_core::{Context, SpanId};
+use telemetry_core::Context;
+#[cfg(feature = "tracing-bridge")]
+use telemetry_core::SpanId;
 
 thread_local! {
     /// Set while a bridge reads the task-local context itself.
@@ -40,6 +42,7 @@ fn resolve(task: Option<&Context>) -> Option<Context> {
 }
 
 /// The task-local context as `telemetry-core` keeps it, without asking the resolver.
+#[cfg(feature = "tracing-bridge")]
 pub(crate) fn task_context() -> Context {
     SUPPRESSED.with(|s| s.set(true));
     let cx = Context::current();
@@ -48,6 +51,7 @@ pub(crate) fn task_context() -> Context {
 }
 
 /// A bridged span's context and the task-local span that was current when it was created.
+#[cfg(feature = "tracing-bridge")]
 pub(crate) struct BridgedParent {
     pub(crate) cx: Context,
     pub(crate) created_under: Option<SpanId>,
@@ -56,6 +60,7 @@ pub(crate) struct BridgedParent {
 /// `Some(bridged)` when the bridged span is deeper than the task-local context, `None` to keep
 /// the task-local one. The bridged span is deeper when it was created while the task-local
 /// span was current; otherwise the task-local span was entered inside it.
+#[cfg(feature = "tracing-bridge")]
 pub(crate) fn deeper(task: Option<&Context>, bridged: BridgedParent) -> Option<Context> {
     let task_span = task.and_then(|cx| cx.span_ids()).map(|(_, span, _)| span);
     match task_span {

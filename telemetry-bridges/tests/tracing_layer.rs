@@ -252,7 +252,7 @@ fn events_become_span_events_and_errors_become_structured_errors() {
 }
 
 #[test]
-fn the_bridge_switch_and_the_telemetry_switches_turn_spans_off_at_run_time() {
+fn span_type_exporter_and_master_switches_apply_to_bridged_spans() {
     let t = setup(|b| b.build());
     let spans_named = |t: &Setup, name: &str| t.ended().iter().filter(|s| &*s.name == name).count();
     tracing::info_span!("first").in_scope(|| {});
@@ -264,10 +264,14 @@ fn the_bridge_switch_and_the_telemetry_switches_turn_spans_off_at_run_time() {
     t.telemetry.set_enabled(false);
     tracing::info_span!("while_disabled").in_scope(|| {});
     t.telemetry.set_enabled(true);
+    assert!(t.telemetry.set_exporter_enabled("in-memory", false));
+    tracing::info_span!("exporter_off").in_scope(|| {});
+    assert!(t.telemetry.set_exporter_enabled("in-memory", true));
     tracing::info_span!("chat_on", gen_ai.operation.name = "chat").in_scope(|| {});
     assert_eq!(spans_named(&t, "first"), 1);
     assert_eq!(spans_named(&t, "chat_off"), 0);
     assert_eq!(spans_named(&t, "while_disabled"), 0);
+    assert_eq!(spans_named(&t, "exporter_off"), 0);
     assert_eq!(spans_named(&t, "chat_on"), 1);
 }
 

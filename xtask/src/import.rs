@@ -156,7 +156,9 @@ impl Importer {
                 new_spans.insert(key);
             }
         }
-        self.ingest(events).await?;
+        for refused in self.ingest(events).await? {
+            new_spans.remove(&refused);
+        }
         self.report.spans_written += new_spans.len() as u64;
         Ok(())
     }
@@ -182,15 +184,16 @@ impl Importer {
     }
 
     /// Ingests in one transaction; if the store refuses the batch, event by event, counting
-    /// the events it refuses as rejects.
-    async fn ingest(&mut self, events: Vec<TelemetryEvent>) -> Result<()> {
+    /// the events it refuses as rejects. Returns the spans of the refused events.
+    async fn ingest(&mut self, events: Vec<TelemetryEvent>) -> Result<Vec<SpanKey>> {
         let Err(error) = self.store.ingest(self.project, &events).await else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         if error.is_transient() {
             return Err(error)
                 .context("the store is unavailable; run the import again (it is idempotent)");
         }
+        let mut refused = Vec::new();
         for event in events {
             if let Err(error) = self
                 .store
@@ -199,8 +202,9 @@ impl Importer {
             {
                 self.report.rejects += 1;
                 eprintln!("rejected an event: {error}");
+                refused.extend(event.span().map(|s| (s.trace_id, s.span_id)));
             }
         }
-        Ok(())
+        Ok(refused)
     }
 }

@@ -9,7 +9,7 @@ use telemetry_types::Timestamp;
 
 use super::errors::{GqlResult, bad_input, from_loader, from_store, user};
 use super::inputs::{self, TimeRangeInput, aggregate, time};
-use super::limits::LIST_WEIGHT;
+use super::limits::{LIST_WEIGHT, weighted};
 use super::scope::Scope;
 use super::spans::SpanObject;
 use super::traces::TraceObject;
@@ -360,7 +360,7 @@ impl EvalsObject {
 
     /// Numeric scores of `name` below `threshold`, lowest first; follow `trace` and `span`
     /// to what was judged.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(LIST_WEIGHT, child_complexity)")]
     async fn below(
         &self,
         ctx: &Context<'_>,

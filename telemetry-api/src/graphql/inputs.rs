@@ -8,7 +8,7 @@ use telemetry_store::{Aggregate, Page, TimeRange};
 use telemetry_types::Timestamp;
 
 use super::errors::{GqlResult, bad_input};
-use super::limits::{DEFAULT_PAGE_SIZE, GraphqlLimits};
+use super::limits::{DEFAULT_PAGE_SIZE, GraphqlLimits, weighted};
 
 /// Most buckets a bounded time series may have.
 const MAX_BUCKETS: u64 = 10_000;
@@ -83,7 +83,7 @@ pub(crate) fn page(
 /// Complexity of a connection field: its page size times its selection.
 pub(crate) fn connection_complexity(first: Option<i32>, child: usize) -> usize {
     let n = first.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 100_000) as usize;
-    n.saturating_mul(child).saturating_add(1)
+    weighted(n, child).saturating_add(1)
 }
 
 /// A timestamp for output.

@@ -28,7 +28,7 @@ impl Default for GraphqlLimits {
     fn default() -> Self {
         GraphqlLimits {
             max_depth: 16,
-            max_complexity: 20_000,
+            max_complexity: 50_000,
             max_body_bytes: 256 * 1024,
             timeout: Duration::from_secs(15),
             max_page_size: 200,
@@ -39,5 +39,16 @@ impl Default for GraphqlLimits {
 /// Default page size of connections when `first` is not given.
 pub(crate) const DEFAULT_PAGE_SIZE: i32 = 20;
 
-/// Complexity multiplier of unbounded lists (a trace's spans, a span's descendants).
+/// Complexity multiplier of long lists (a trace's spans, a span's descendants).
 pub(crate) const LIST_WEIGHT: usize = 20;
+
+/// Complexity multiplier of short lists (a span's children, a trace's roots, scores).
+pub(crate) const BRANCH_WEIGHT: usize = 5;
+
+/// Largest complexity one field reports, so that sums over a whole query cannot overflow.
+pub(crate) const FIELD_COMPLEXITY_CAP: usize = 1 << 32;
+
+/// The complexity of a list field expected to hold about `weight` items.
+pub(crate) fn weighted(weight: usize, child: usize) -> usize {
+    weight.saturating_mul(child).min(FIELD_COMPLEXITY_CAP)
+}

@@ -14,7 +14,7 @@ use telemetry_types::{SpanStatus, SpanType};
 use super::errors::{GqlResult, bad_input, from_loader, from_store};
 use super::evals::ScoreObject;
 use super::inputs::{self, TimeRangeInput, connection_complexity, time};
-use super::limits::LIST_WEIGHT;
+use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
 use super::loaders::{SpanData, TraceSpans};
 use super::scope::Scope;
 use super::traces::TraceObject;
@@ -376,21 +376,21 @@ impl SpanObject {
     }
 
     /// Direct children, by start time.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
         let spans = self.trace_spans(ctx).await?;
         Ok(objects(spans.children(self.0.record.span_id)))
     }
 
     /// Every descendant, depth first.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(LIST_WEIGHT, child_complexity)")]
     async fn descendants(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
         let spans = self.trace_spans(ctx).await?;
         Ok(objects(spans.descendants(self.0.record.span_id)))
     }
 
     /// Descendants that failed: where an error handled here came from.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn errored_descendants(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
         let spans = self.trace_spans(ctx).await?;
         let failed = spans.descendants(self.0.record.span_id).into_iter();
@@ -400,7 +400,7 @@ impl SpanObject {
     }
 
     /// Scores given to this span.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn scores(&self, ctx: &Context<'_>) -> GqlResult<Vec<ScoreObject>> {
         let scope = Scope::of(ctx)?;
         let scores = scope

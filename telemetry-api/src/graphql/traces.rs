@@ -12,7 +12,7 @@ use telemetry_store::{TraceFilter, TraceOrder, TraceSummary, trace_cursor};
 use super::errors::{GqlResult, bad_input, from_loader, from_store};
 use super::evals::ScoreObject;
 use super::inputs::{self, TimeRangeInput, connection_complexity, ms, time};
-use super::limits::LIST_WEIGHT;
+use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
 use super::scope::Scope;
 use super::spans::{SpanKind, SpanObject};
 
@@ -118,7 +118,7 @@ impl TraceObject {
     }
 
     /// Every span, by start time.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(LIST_WEIGHT, child_complexity)")]
     async fn spans(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
         let spans = Scope::of(ctx)?
             .loaders()
@@ -131,7 +131,7 @@ impl TraceObject {
 
     /// The roots of the span tree (the root span, plus spans whose parent never arrived);
     /// follow `children` from here.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn root_spans(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
         let spans = Scope::of(ctx)?
             .loaders()
@@ -143,7 +143,7 @@ impl TraceObject {
     }
 
     /// Scores of the trace and of its spans, oldest first.
-    #[graphql(complexity = "LIST_WEIGHT * child_complexity")]
+    #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn scores(&self, ctx: &Context<'_>) -> GqlResult<Vec<ScoreObject>> {
         let scores = Scope::of(ctx)?
             .loaders()

@@ -10,5 +10,6 @@ mod load;
 mod native;
 mod ops;
 mod python_client;
+mod query_path;
 mod security;
 mod shutdown;

@@ -12,7 +12,7 @@ use telemetry_types::SpanType;
 
 use crate::common::{TestServer, each_db};
 
-async fn send_agent_trace(
+pub(crate) async fn send_agent_trace(
     server: &TestServer,
     format: WireFormat,
     path: &str,

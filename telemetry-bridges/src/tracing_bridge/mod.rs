@@ -1,10 +1,11 @@
 //! `tracing` → typed AI spans: a `tracing_subscriber::Layer`.
 
+mod events;
 mod fields;
 mod finish;
 mod parent;
 
-use telemetry_core::{Context, SpanAttributes, SpanEvent, SpanId, Telemetry};
+use telemetry_core::{Context, SpanAttributes, SpanId, Telemetry};
 use telemetry_exporters::otel::span_from_attributes;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -13,7 +14,7 @@ use tracing_subscriber::layer::{Context as LayerContext, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
 use crate::switch::BridgeSwitch;
-use fields::{EventFields, SpanFields};
+use fields::SpanFields;
 pub(crate) use parent::current_bridged;
 
 /// Prefixes of field names that mark a span as a GenAI span (mapped to a typed span).
@@ -130,11 +131,16 @@ impl TelemetryLayer {
         (genai || generic()).then_some(genai)
     }
 
-    fn start(&self, attrs: &Attributes<'_>, parent: Context, task: Option<SpanId>) -> Bridged {
+    fn start(
+        &self,
+        attrs: &Attributes<'_>,
+        genai: bool,
+        parent: Context,
+        task: Option<SpanId>,
+    ) -> Bridged {
         let mut fields = SpanFields::default();
         attrs.record(&mut fields);
         let name = attrs.metadata().name();
-        let genai = is_genai(attrs.metadata());
         let attributes = if genai {
             span_from_attributes(name.to_owned(), fields.values.clone()).attributes
         } else {
@@ -169,14 +175,14 @@ where
         if !self.switch.is_on() || !self.telemetry.is_enabled() {
             return;
         }
-        if self.wants(attrs.metadata()).is_none() {
+        let Some(genai) = self.wants(attrs.metadata()) else {
             return;
-        }
+        };
         let Some(span) = ctx.span(id) else { return };
         let task = crate::resolver::task_context();
         let task_span = task.span_ids().map(|(_, s, _)| s);
         let parent = parent::parent_for(attrs, &span, task);
-        let bridged = self.start(attrs, parent, task_span);
+        let bridged = self.start(attrs, genai, parent, task_span);
         span.extensions_mut().insert(bridged);
     }
 
@@ -197,24 +203,10 @@ where
         else {
             return;
         };
-        let mut fields = EventFields::default();
-        event.record(&mut fields);
         let mut extensions = owner.extensions_mut();
-        let Some(bridged) = extensions.get_mut::<Bridged>() else {
-            return;
-        };
-        if *event.metadata().level() == tracing::Level::ERROR
-            && let Some(error) = fields.error()
-        {
-            bridged.fields.error = Some(error);
+        if let Some(bridged) = extensions.get_mut::<Bridged>() {
+            events::record(bridged, event);
         }
-        let name = fields
-            .message
-            .take()
-            .unwrap_or_else(|| event.metadata().name().to_owned());
-        let mut span_event = SpanEvent::now(name);
-        span_event.attributes = fields.attributes;
-        bridged.span.add_event(span_event);
     }
 
     fn on_close(&self, id: Id, ctx: LayerContext<'_, S>) {

@@ -379,6 +379,9 @@ async fn orders_and_pages_without_repeats_or_gaps() {
             loop {
                 let got = store.list_traces(p, &order_of(order), &page).await.unwrap();
                 paged.extend(got.items.iter().map(|t| t.trace_id));
+                if let (Some(cursor), Some(last)) = (&got.next_cursor, got.items.last()) {
+                    assert_eq!(cursor, &telemetry_store::trace_cursor(order, last));
+                }
                 match got.next_cursor {
                     Some(c) => page = Page::after(4, c),
                     None => break,
@@ -588,10 +591,14 @@ async fn span_tree_search_and_sessions() {
             .list_sessions(
                 p,
                 &TimeRange::ALL,
-                &Page::after(2, first.next_cursor.unwrap()),
+                &Page::after(2, first.next_cursor.clone().unwrap()),
             )
             .await
             .unwrap();
+        assert_eq!(
+            first.next_cursor.as_deref(),
+            Some(telemetry_store::session_cursor(&first.items[1]).as_str())
+        );
         assert_eq!(rest.items.len(), 1);
         assert_eq!(rest.items[0].session_id, "s1");
     })

@@ -22,7 +22,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use crate::db;
-use crate::exit::CheckFailed;
+use crate::exit::{CheckFailed, Refused};
 
 /// `cargo xtask compat …`.
 #[derive(Debug, Args)]
@@ -67,6 +67,13 @@ pub fn workspace_root() -> PathBuf {
 
 /// Runs `cargo xtask compat`.
 pub fn run(args: CompatArgs) -> Result<()> {
+    if args.name == Some(CheckName::Api) && args.baseline_rev.is_none() {
+        return Err(Refused(
+            "the api check needs --baseline-rev REV (a release tag or commit); no release tag exists yet"
+                .to_owned(),
+        )
+        .into());
+    }
     let root = args.workspace.clone().unwrap_or_else(workspace_root);
     let wanted = |check: CheckName| args.name.is_none_or(|name| name == check);
     let mut failures = Vec::new();
@@ -92,8 +99,12 @@ pub fn run(args: CompatArgs) -> Result<()> {
     if wanted(CheckName::Otel) {
         record("otel", otel::run(&root, args.bless));
     }
-    if args.name == Some(CheckName::Api) || args.baseline_rev.is_some() {
-        record("api", semver::run(&root, args.baseline_rev.as_deref()));
+    if let Some(baseline) = args
+        .baseline_rev
+        .as_deref()
+        .filter(|_| wanted(CheckName::Api))
+    {
+        record("api", semver::run(&root, baseline));
     } else if args.name.is_none() {
         println!("skip api: no --baseline-rev given (no release tag exists yet to compare with)");
     }
