@@ -56,3 +56,26 @@ async fn health_readiness_and_metrics() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_runs_periodically_and_deletes_old_traces() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("retention.db").display());
+    let mut config = telemetry_api::config::ServerConfig::new(&url);
+    config.listen = "127.0.0.1:0".parse().expect("addr");
+    config.retention_days = Some(30);
+    config.retention_interval = std::time::Duration::from_secs(1);
+    let server = TestServer::start_config(config).await;
+    // chat_body's spans start on 2026-01-01: older than 30 days by the time this runs.
+    assert_eq!(server.post_otlp(chat_body(9, 4)).await.status(), 200);
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        left = crate::common::stored_spans(&server.store, server.project, 9).await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 0, "retention did not delete the old trace");
+    server.stop().await;
+}
