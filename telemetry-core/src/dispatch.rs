@@ -130,6 +130,12 @@ impl ExporterSlot {
     /// Queues `event` without waiting; a full queue drops it and counts the drop.
     #[inline]
     pub(crate) fn offer(&self, event: TelemetryEvent) {
+        // After shutdown the worker may still hold the receiver for a moment; an event queued
+        // then would never be read, so it is counted as dropped instead.
+        if self.closed.load(Relaxed) {
+            self.count_drop();
+            return;
+        }
         match self.tx.try_send(event) {
             Ok(()) => {
                 self.counters.accepted.fetch_add(1, Relaxed);
@@ -137,12 +143,14 @@ impl ExporterSlot {
                     self.wake.notify_one();
                 }
             }
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                let dropped = self.counters.dropped.fetch_add(1, Relaxed);
-                if dropped.is_power_of_two() {
-                    tracing::warn!(exporter = %self.name, dropped = dropped + 1, "exporter queue full; dropping events");
-                }
-            }
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => self.count_drop(),
+        }
+    }
+
+    fn count_drop(&self) {
+        let dropped = self.counters.dropped.fetch_add(1, Relaxed);
+        if dropped.is_power_of_two() {
+            tracing::warn!(exporter = %self.name, dropped = dropped + 1, "exporter queue full or shut down; dropping events");
         }
     }
 
