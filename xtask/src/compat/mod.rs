@@ -65,6 +65,41 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// What the checks found: which failed, which could not run.
+#[derive(Debug, Default)]
+struct Tally {
+    failures: Vec<String>,
+    broken: Vec<String>,
+}
+
+impl Tally {
+    /// Prints and counts one check's outcome.
+    fn record(&mut self, name: &str, result: Result<()>) {
+        match result {
+            Ok(()) => println!("ok   {name}"),
+            Err(error) if error.downcast_ref::<CheckFailed>().is_some() => {
+                println!("FAIL {name}: {error:#}");
+                self.failures.push(name.to_owned());
+            }
+            Err(error) => {
+                println!("ERROR {name} could not run: {error:#}");
+                self.broken.push(name.to_owned());
+            }
+        }
+    }
+
+    /// Exit code 1 when a check failed, 3 when one could not run.
+    fn finish(self) -> Result<()> {
+        if !self.failures.is_empty() {
+            let list = self.failures.join(", ");
+            return Err(CheckFailed(format!("compat checks failed: {list}")).into());
+        }
+        let broken = self.broken.join(", ");
+        anyhow::ensure!(broken.is_empty(), "compat checks could not run: {broken}");
+        Ok(())
+    }
+}
+
 /// Runs `cargo xtask compat`.
 pub fn run(args: CompatArgs) -> Result<()> {
     if args.name == Some(CheckName::Api) && args.baseline_rev.is_none() {
@@ -76,46 +111,27 @@ pub fn run(args: CompatArgs) -> Result<()> {
     }
     let root = args.workspace.clone().unwrap_or_else(workspace_root);
     let wanted = |check: CheckName| args.name.is_none_or(|name| name == check);
-    let mut failures = Vec::new();
-    let mut broken = Vec::new();
-    let mut record = |name: &str, result: Result<()>| match result {
-        Ok(()) => println!("ok   {name}"),
-        Err(error) if error.downcast_ref::<CheckFailed>().is_some() => {
-            println!("FAIL {name}: {error:#}");
-            failures.push(name.to_owned());
-        }
-        Err(error) => {
-            println!("ERROR {name} could not run: {error:#}");
-            broken.push(name.to_owned());
-        }
-    };
+    let mut tally = Tally::default();
     if wanted(CheckName::Wire) {
-        record("wire", wire::run(&root, args.bless));
+        tally.record("wire", wire::run(&root, args.bless));
     }
     if wanted(CheckName::Schema) {
         let postgres = db::postgres_url(args.postgres_url.clone());
-        record("schema", schema::run(postgres.as_deref()));
+        tally.record("schema", schema::run(postgres.as_deref()));
     }
     if wanted(CheckName::Otel) {
-        record("otel", otel::run(&root, args.bless));
+        tally.record("otel", otel::run(&root, args.bless));
     }
-    if let Some(baseline) = args
-        .baseline_rev
-        .as_deref()
-        .filter(|_| wanted(CheckName::Api))
-    {
-        record("api", semver::run(&root, baseline));
-    } else if args.name.is_none() {
-        println!("skip api: no --baseline-rev given (no release tag exists yet to compare with)");
+    match args.baseline_rev.as_deref() {
+        Some(baseline) if wanted(CheckName::Api) => {
+            tally.record("api", semver::run(&root, baseline))
+        }
+        _ if args.name.is_none() => {
+            println!(
+                "skip api: no --baseline-rev given (no release tag exists yet to compare with)"
+            )
+        }
+        _ => {}
     }
-    if !failures.is_empty() {
-        let list = failures.join(", ");
-        return Err(CheckFailed(format!("compat checks failed: {list}")).into());
-    }
-    anyhow::ensure!(
-        broken.is_empty(),
-        "compat checks could not run: {}",
-        broken.join(", ")
-    );
-    Ok(())
+    tally.finish()
 }
