@@ -19,7 +19,7 @@ use super::report::Figure;
 use crate::progress;
 
 /// Spans produced between two flushes (keeps the core's bounded queues from dropping).
-const CHUNK: usize = 1000;
+pub const CHUNK: usize = 1000;
 
 /// Produces `spans` LLM spans through `telemetry`, flushing every [`CHUNK`]; returns the
 /// seconds taken, shutdown included.
