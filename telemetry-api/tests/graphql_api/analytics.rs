@@ -91,7 +91,7 @@ async fn counts_latency_and_usage_match_the_seed() {
                 row["group"]["model"].as_str().unwrap_or(""),
                 row["group"]["provider"].as_str().unwrap_or(""),
             ));
-            let specs = by_model.iter().find(|(k, _)| k.map(|(m, p)| (m, p)) == key.map(|(m, p)| (m, p))).map(|(_, v)| v).expect("model seeded");
+            let specs = &by_model[&key];
             let (i, o, c) = specs.iter().fold((0, 0, 0.0), |acc, s| {
                 let (i, o, c) = s.usage();
                 (acc.0 + i, acc.1 + o, acc.2 + c)
