@@ -6,7 +6,7 @@ mod finish;
 mod parent;
 
 use telemetry_core::{Context, SpanAttributes, SpanId, Telemetry};
-use telemetry_exporters::otel::span_from_attributes;
+use telemetry_exporters::otel::span_type_from_attributes;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::filter::Targets;
@@ -141,8 +141,10 @@ impl TelemetryLayer {
         let mut fields = SpanFields::default();
         attrs.record(&mut fields);
         let name = attrs.metadata().name();
+        // Only the type is decided now (for sampling by span type); the attributes are mapped
+        // once, when the span closes and every field has been recorded.
         let attributes = if genai {
-            span_from_attributes(name.to_owned(), fields.values.clone()).attributes
+            SpanAttributes::empty(span_type_from_attributes(&fields.values))
         } else {
             SpanAttributes::default()
         };

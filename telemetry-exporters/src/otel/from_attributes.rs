@@ -6,9 +6,12 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 use std::sync::Arc;
 
 use serde_json::Map;
-use telemetry_types::{SpanAttributes, SpanId, SpanRecord, SpanStatus, Str, Timestamp, TraceId};
+use telemetry_types::{
+    SpanAttributes, SpanId, SpanRecord, SpanStatus, SpanType, Str, Timestamp, TraceId,
+};
 
-use crate::otel::from_otlp::{ResourceInfo, UNKNOWN_SERVICE, span_from_otlp};
+use crate::otel::from_otlp::bag::Bag;
+use crate::otel::from_otlp::{ResourceInfo, UNKNOWN_SERVICE, classify, span_from_otlp};
 
 /// Reads `name` and `attributes` through [`span_from_otlp`], so `gen_ai.*` (and every dialect
 /// it reads) become typed attributes, input, output, status and error exactly as OTLP ingest
@@ -44,6 +47,22 @@ pub fn span_from_attributes(name: String, attributes: Vec<KeyValue>) -> SpanReco
     };
     // The placeholder ids are valid, so the mapping cannot reject the span.
     span_from_otlp(span, &resource, None).unwrap_or_else(|_| empty_record())
+}
+
+/// The span type [`span_from_attributes`] would give these attributes, decided the same way
+/// (the dialect markers, `gen_ai.operation.name`, then the attributes present) without
+/// mapping the rest: for deciding early, e.g. sampling by span type when a span starts.
+///
+/// ```
+/// use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value};
+/// use telemetry_exporters::otel::span_type_from_attributes;
+/// use telemetry_types::SpanType;
+///
+/// let op = KeyValue { key: "gen_ai.operation.name".into(), value: Some(AnyValue { value: Some(Value::StringValue("execute_tool".into())) }), ..Default::default() };
+/// assert_eq!(span_type_from_attributes(&[op]), SpanType::ToolCall);
+/// ```
+pub fn span_type_from_attributes(attributes: &[KeyValue]) -> SpanType {
+    classify::classify(&mut Bag::new(attributes.to_vec()))
 }
 
 #[cold]

@@ -55,7 +55,7 @@ mod to_otlp;
 mod value;
 
 pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
-pub use from_attributes::span_from_attributes;
+pub use from_attributes::{span_from_attributes, span_type_from_attributes};
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
 };

@@ -1,7 +1,7 @@
 //! Inbound: OTLP spans from any OpenTelemetry client → our typed spans.
 
 pub(crate) mod bag;
-mod classify;
+pub(crate) mod classify;
 mod content;
 mod events;
 mod trace;
