@@ -297,3 +297,37 @@ async fn unknown_project_is_a_typed_error() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ingest_many_commits_all_projects_or_none() {
+    each_db("ingest_many", |store| async move {
+        let a = project(&store, "a").await;
+        let b = project(&store, "b").await;
+        let batch_a = vec![ended(span(1, 1, None, "a", 0, Some(1)))];
+        let batch_b = vec![
+            ended(span(1, 1, None, "b", 0, Some(1))),
+            ended(span(1, 2, Some(1), "b2", 0, Some(1))),
+        ];
+        let report = store
+            .ingest_many(&[(a, &batch_a), (b, &batch_b)])
+            .await
+            .unwrap();
+        assert_eq!((report.spans, report.traces), (3, 2));
+        assert_eq!(span_count(&store, a).await, 1);
+        assert_eq!(span_count(&store, b).await, 2);
+        let more = vec![ended(span(2, 1, None, "a", 0, Some(1)))];
+        let missing = telemetry_store::ProjectId(4242);
+        assert!(
+            store
+                .ingest_many(&[(a, &more), (missing, &more)])
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            span_count(&store, a).await,
+            1,
+            "nothing of a failed call is written"
+        );
+    })
+    .await;
+}
