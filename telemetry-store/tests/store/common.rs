@@ -1,6 +1,7 @@
 //! The harness (one SQLite file and one PostgreSQL database per test) and span builders.
 
 use std::future::Future;
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -29,7 +30,14 @@ where
     store.close().await.expect("close");
     match std::env::var(PG_ENV) {
         Ok(admin) if !admin.is_empty() => on_postgres(&admin, name, &test).await,
-        _ => println!("skipped: PostgreSQL run of {name} ({PG_ENV} is not set)"),
+        // Written to the real stderr, which the test harness does not capture, so the skip
+        // shows in every `cargo test` output.
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: PostgreSQL run of {name} ({PG_ENV} is not set)"
+            );
+        }
     }
 }
 
