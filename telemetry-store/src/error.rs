@@ -124,6 +124,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn transient_errors_are_told_apart() {
+        use sea_orm::RuntimeErr;
+        let exec = |msg: &str| Error::Database(DbErr::Exec(RuntimeErr::Internal(msg.to_owned())));
+        assert!(exec("FATAL: terminating connection due to administrator command").is_transient());
+        assert!(exec("database is locked").is_transient());
+        assert!(
+            Error::Database(DbErr::Conn(RuntimeErr::Internal("refused".into()))).is_transient()
+        );
+        assert!(!exec("duplicate key value violates unique constraint").is_transient());
+        assert!(!Error::ProjectNotFound(1).is_transient());
+        assert!(!Error::InvalidCursor("x".into()).is_transient());
+    }
+
+    #[test]
     fn redacts_passwords() {
         assert_eq!(
             redact_url("postgres://u:secret@h/db"),
