@@ -213,6 +213,9 @@ where
 
     fn on_close(&self, id: Id, ctx: LayerContext<'_, S>) {
         let Some(span) = ctx.span(&id) else { return };
+        if span.extensions().get::<Bridged>().is_none() {
+            return; // skipped: a shared read, no write lock
+        }
         let bridged = span.extensions_mut().remove::<Bridged>();
         if let Some(bridged) = bridged {
             finish::finish(bridged, span.name());
