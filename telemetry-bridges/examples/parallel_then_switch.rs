@@ -15,7 +15,7 @@ use telemetry_bridges::TelemetryLayer;
 use telemetry_core::Telemetry;
 use telemetry_core::testing::InMemoryExporter;
 use tracing_subscriber::Layer;
-use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::filter::dynamic_filter_fn;
 use tracing_subscriber::layer::SubscriberExt;
 
 #[tracing::instrument(fields(gen_ai.operation.name = "chat", gen_ai.request.model = "gpt-4o"))]
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let flag = old_enabled.clone();
     let old_layer = tracing_opentelemetry::layer()
         .with_tracer(provider.tracer("app"))
-        .with_filter(filter_fn(move |_| flag.load(Ordering::Relaxed)));
+        .with_filter(dynamic_filter_fn(move |_, _| flag.load(Ordering::Relaxed)));
 
     // The new pipeline.
     let new_exporter = InMemoryExporter::new(); // stands for our backend
@@ -62,6 +62,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let old_after = old_exporter.get_finished_spans()?.len();
         let new_after = new_exporter.ended_spans().len();
         println!("old off: old pipeline {old_after} span(s), new pipeline {new_after} span(s)");
+        if old_after != old || new_after != new + 1 {
+            return Err("the switch did not take effect".into());
+        }
         Ok(())
     })?;
     provider.shutdown()?;
