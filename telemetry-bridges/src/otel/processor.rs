@@ -21,6 +21,9 @@ const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 /// a [`Telemetry`] instance, after its processors (redaction, truncation) and its run-time
 /// switches (enabled, span types, sampling ratio by trace id).
 ///
+/// The SDK reports a span when it ends, so exporters get `span_ended` events for these spans
+/// (no `span_started`, no trace events); spans the SDK did not sample are not forwarded.
+///
 /// Add it next to the application's own processors to run both pipelines side by side. Spans
 /// that also reach us another way — e.g. `tracing` spans that [`TelemetryLayer`](crate::TelemetryLayer)
 /// bridges and `tracing-opentelemetry` also feeds to the SDK — are skipped by naming their
