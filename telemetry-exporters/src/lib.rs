@@ -39,3 +39,8 @@ pub use http::{HttpExporter, HttpExporterConfig};
 pub mod file;
 #[cfg(feature = "file")]
 pub use file::{FileExporter, FileExporterConfig};
+
+#[cfg(feature = "storage")]
+pub mod storage;
+#[cfg(feature = "storage")]
+pub use storage::{StorageExporter, StorageExporterConfig, StorageExporterStats};
