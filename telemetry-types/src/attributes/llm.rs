@@ -30,8 +30,12 @@ pub enum LlmOperation {
 
 /// Token counts of a model call. Every field is optional: providers report different subsets.
 ///
-/// `input_tokens` includes `cache_read_tokens` and `cache_write_tokens` when the provider
-/// counts them in the prompt (OpenAI does); `output_tokens` includes `reasoning_tokens`.
+/// The rule, whatever the provider: `input_tokens` is the whole prompt and INCLUDES
+/// `cache_read_tokens` and `cache_write_tokens` (as OpenAI reports it); `output_tokens` includes
+/// `reasoning_tokens`. For a provider that reports cache tokens apart from the prompt
+/// (Anthropic's `input_tokens` excludes `cache_read_input_tokens` and
+/// `cache_creation_input_tokens`), record their sum as `input_tokens`. The store prices
+/// uncached input as `input_tokens − cache_read_tokens − cache_write_tokens`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Usage {
