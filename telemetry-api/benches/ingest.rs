@@ -39,6 +39,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
     run_scenario("SQLite", &sqlite, spans, batch, senders);
+    stages(&dir.path().join("stages.db"), spans, batch);
     match std::env::var("TELEMETRY_TEST_POSTGRES_URL") {
         Ok(admin) if !admin.is_empty() => {
             let (name, url) = block_on(create_pg(&admin));
@@ -301,4 +302,54 @@ async fn drop_pg(admin_url: &str, name: &str) {
         .await
         .expect("drop database");
     admin.close().await.expect("close");
+}
+
+/// Where the time goes, one stage at a time on one thread: decoding and mapping the request
+/// bodies, then committing the same spans straight into a fresh SQLite store in groups of
+/// 20 000 spans (what the pipeline's writer does), without HTTP.
+fn stages(db: &std::path::Path, spans: usize, batch: usize) {
+    use std::sync::Arc as A;
+    use telemetry_exporters::otel;
+    use telemetry_types::TelemetryEvent;
+    let requests = spans.div_ceil(batch);
+    let bodies: Vec<Vec<u8>> = (0..requests).map(|r| encode_request(r, batch)).collect();
+    let started = Instant::now();
+    let mut events = Vec::with_capacity(requests * batch);
+    for body in &bodies {
+        let request = otel::decode_protobuf(body).expect("decodes");
+        let decoded = otel::spans_from_request(request);
+        events.extend(
+            decoded
+                .spans
+                .into_iter()
+                .map(|span| TelemetryEvent::SpanEnded { span: A::new(span) }),
+        );
+    }
+    let decode = started.elapsed();
+    let url = format!("sqlite://{}", db.display());
+    let commit = block_on(async move {
+        let store = telemetry_store::Store::connect(&url).await.expect("store");
+        store.migrate().await.expect("migrate");
+        let project = store
+            .create_project("stages", "stages")
+            .await
+            .expect("project")
+            .id;
+        let started = Instant::now();
+        for group in events.chunks(20_000) {
+            store
+                .ingest_many(&[(project, group)])
+                .await
+                .expect("ingest");
+        }
+        started.elapsed()
+    });
+    let total = (requests * batch) as f64;
+    println!(
+        "stages (one thread): decode + map {:.0} spans/s ({:.2} us/span); SQLite commit in groups of 20000 {:.0} spans/s ({:.2} us/span)",
+        total / decode.as_secs_f64(),
+        decode.as_secs_f64() * 1e6 / total,
+        total / commit.as_secs_f64(),
+        commit.as_secs_f64() * 1e6 / total,
+    );
 }
