@@ -108,18 +108,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         run.figures.extend(figures);
     }
     print!("{}", report::table(&run, saved.as_ref()));
-    if run.profile == "debug" {
-        println!(
-            "note: a debug build; the references are release figures \
-             (`cargo run --release -p xtask -- bench` for comparable numbers)"
-        );
-    }
-    if let Some(saved) = saved.as_ref().filter(|s| s.profile != run.profile) {
-        println!(
-            "note: the saved run is a {} build, this one {}",
-            saved.profile, run.profile
-        );
-    }
+    print_notes(&run, saved.as_ref());
     let path = report::save(&run, &args.out.unwrap_or_else(default_out))?;
     println!("results written to {}", path.display());
     let Some(saved) = saved else { return Ok(()) };
@@ -136,4 +125,27 @@ pub fn run(args: BenchArgs) -> Result<()> {
         worse.join("\n  ")
     ))
     .into())
+}
+
+/// Says when figures are not comparable: a debug build, or a saved run of another build or
+/// size.
+fn print_notes(run: &Run, saved: Option<&Run>) {
+    if run.profile == "debug" {
+        println!(
+            "note: a debug build; the references are release figures \
+             (`cargo run --release -p xtask -- bench` for comparable numbers)"
+        );
+    }
+    if let Some(saved) = saved.filter(|s| s.profile != run.profile) {
+        println!(
+            "note: the saved run is a {} build, this one {}",
+            saved.profile, run.profile
+        );
+    }
+    if let Some(saved) = saved.filter(|s| s.spans != run.spans) {
+        println!(
+            "note: the saved run used {} spans, this one {}: the query figures grow with it",
+            saved.spans, run.spans
+        );
+    }
 }
