@@ -143,6 +143,16 @@ impl Aggregate {
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+/// `lower(column) LIKE '%text%'`, case-insensitive, with `text`'s LIKE wildcards escaped.
+pub(crate) fn lower_contains(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    text: &str,
+) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
 pub(crate) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

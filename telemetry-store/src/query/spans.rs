@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Order};
+use sea_orm::sea_query::Order;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use telemetry_types::{SpanId, SpanRecord, SpanType, TraceId};
 
-use super::{Page, Paged, TimeRange, TraceSummary, cursor_parts, escape_like};
+use super::{Page, Paged, TimeRange, TraceSummary, cursor_parts, lower_contains};
 use crate::Store;
 use crate::entities::span;
 use crate::error::{Error, Result};
@@ -116,11 +116,7 @@ fn span_condition(project: ProjectId, f: &SpanFilter) -> Condition {
         }
     }
     if let Some(text) = &f.name_contains {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        cond = cond.add(
-            Expr::expr(Func::lower(Expr::col((span::Entity, C::Name))))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+        cond = cond.add(lower_contains((span::Entity, C::Name), text));
     }
     if let Some(has_error) = f.has_error {
         cond = cond.add(C::IsError.eq(has_error));

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
 use telemetry_types::{SpanType, Timestamp, TraceId};
 
-use super::{Page, Paged, TimeRange, cursor_parts, escape_like};
+use super::{Page, Paged, TimeRange, cursor_parts, escape_like, lower_contains};
 use crate::Store;
 use crate::entities::{span, trace};
 use crate::error::{Error, Result};
@@ -184,11 +184,7 @@ pub(crate) fn trace_condition(project: ProjectId, f: &TraceFilter) -> Condition 
         }
     }
     if let Some(text) = &f.name_contains {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        cond = cond.add(
-            Expr::expr(Func::lower(Expr::col((trace::Entity, C::Name))))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+        cond = cond.add(lower_contains((trace::Entity, C::Name), text));
     }
     for tag in &f.tags {
         let json = serde_json::Value::String(tag.clone()).to_string();
