@@ -1,16 +1,19 @@
 //! The schema check: migrations keep data. For each migration step, on SQLite and on
 //! PostgreSQL: apply the migrations before it, insert a realistic data set through the
-//! [`Store`] API (the parts whose tables exist by then), migrate to the newest, and require
-//! that every row and value is still there ([`tables::data_lost`]) and that the `Store` API
-//! reads everything back unchanged. Then migrate all the way down and up again, and require
-//! the same schema as a fresh one.
+//! [`Store`] API (the parts whose tables exist by then: projects, API keys, agent traces with
+//! spans and events, scores from eval spans and from `Store::create_score`), apply the later
+//! migrations one at a time requiring after each that every row and value is still there
+//! ([`tables::data_lost`]), and at the newest require that the `Store` API reads everything
+//! back unchanged. The data set is also written into the newest schema, where it must fill
+//! every table and every kind of score ([`uncovered`]) and read back unchanged. Then migrate
+//! all the way down and up again, and require the same schema as a fresh one.
 
 use anyhow::{Context, Result};
 use sea_orm_migration::MigratorTrait;
 use serde_json::{Value, json};
 use telemetry_store::migration::Migrator;
 use telemetry_store::{NewScore, Page, Project, ScoreSource, ScoreValue, Store, TraceFilter};
-use telemetry_types::TraceId;
+use telemetry_types::{SpanId, TraceId};
 
 use super::snapshot::json_difference;
 use super::tables::{self, data_lost};
@@ -61,23 +64,25 @@ async fn check_backend<M: MigratorTrait>(postgres: Option<&str>) -> Result<Vec<S
         .iter()
         .map(|m| m.name().to_owned())
         .collect();
-    let bar = progress::bar(names.len() as u64 + 1, &format!("schema {label}"));
+    let bar = progress::bar(names.len() as u64 + 2, &format!("schema {label}"));
     let mut problems = Vec::new();
     let mut rows = 0;
-    for (step, name) in names.iter().enumerate() {
+    // Step `names.len()` writes the data set into the newest schema, where every table
+    // exists: the data set must cover every table, and read back unchanged.
+    for step in 0..=names.len() {
         let db = scratch(postgres, step).await?;
-        let found = check_step::<M>(&db.url, step).await;
+        let found = check_step::<M>(&db.url, &names, step).await;
         db.drop_now().await?;
         let (found, checked) = found?;
         rows += checked;
-        problems.extend(
-            found
-                .into_iter()
-                .map(|p| format!("{label}, data written before {name}: {p}")),
-        );
+        let when = match names.get(step) {
+            Some(name) => format!("data written before {name}"),
+            None => "data written into the newest schema".to_owned(),
+        };
+        problems.extend(found.into_iter().map(|p| format!("{label}, {when}: {p}")));
         bar.inc(1);
     }
-    let db = scratch(postgres, names.len()).await?;
+    let db = scratch(postgres, names.len() + 1).await?;
     let found = down_and_up::<M>(&db.url).await;
     db.drop_now().await?;
     problems.extend(
@@ -87,36 +92,61 @@ async fn check_backend<M: MigratorTrait>(postgres: Option<&str>) -> Result<Vec<S
     );
     bar.finish_and_clear();
     println!(
-        "schema {label}: {} migration steps checked with data ({rows} rows), then down and up again; {} problem(s)",
+        "schema {label}: data written before each of {} migration steps and into the newest schema, \
+         checked after every later migration ({rows} rows), then down and up again; {} problem(s)",
         names.len(),
         problems.len()
     );
     Ok(problems)
 }
 
-/// One step: `applied` migrations, data, then the newest schema. Returns the problems and
-/// how many rows were checked.
-async fn check_step<M: MigratorTrait>(url: &str, applied: usize) -> Result<(Vec<String>, usize)> {
+/// One step: `applied` migrations, the data set, then each later migration one at a time,
+/// every row and value compared after each; at the newest, the `Store` API must read the
+/// data set back as it did before. Returns the problems and how many rows were checked.
+async fn check_step<M: MigratorTrait>(
+    url: &str,
+    names: &[String],
+    applied: usize,
+) -> Result<(Vec<String>, usize)> {
     let store = Store::connect(url).await?;
     let conn = store.connection();
     if applied > 0 {
         M::up(conn, Some(applied as u32)).await?;
     }
     let present = tables::tables(conn).await?;
-    insert_data(&store, &present)
-        .await
-        .context("inserting the data set")?;
-    let rows_before = tables::snapshot(conn).await?;
+    let inserted = insert_data(&store, &present).await;
+    if applied == names.len()
+        && let Err(e) = &inserted
+    {
+        // The newest schema is the one the Store writes: failing here is the migrations' fault.
+        let problem = format!("the Store API cannot write the data set: {e:#}");
+        store.close().await?;
+        return Ok((vec![problem], 0));
+    }
+    inserted.context("inserting the data set")?;
+    let mut rows_before = tables::snapshot(conn).await?;
     let rows: usize = rows_before.values().map(|t| t.rows.len()).sum();
+    let mut problems = Vec::new();
+    if applied == names.len() {
+        problems.extend(uncovered(&rows_before));
+    }
     let read_before = read_back(&store, &present)
         .await
         .context("reading the data set back")?;
-    let mut problems = Vec::new();
-    if let Err(e) = M::up(conn, None).await {
-        problems.push(format!("migrating to the newest failed: {e}"));
-        return Ok((problems, rows));
+    for name in &names[applied..] {
+        if let Err(e) = M::up(conn, Some(1)).await {
+            problems.push(format!("{name} failed: {e}"));
+            store.close().await?;
+            return Ok((problems, rows));
+        }
+        let rows_after = tables::snapshot(conn).await?;
+        problems.extend(
+            data_lost(&rows_before, &rows_after)
+                .into_iter()
+                .map(|p| format!("{name}: {p}")),
+        );
+        rows_before = rows_after;
     }
-    problems.extend(data_lost(&rows_before, &tables::snapshot(conn).await?));
     match read_back(&store, &present).await {
         Ok(read_after) => problems.extend(
             json_difference(&read_before, &read_after)
@@ -136,7 +166,9 @@ fn has(present: &[String], needed: &[&str]) -> bool {
 const SPAN_TABLES: [&str; 4] = ["projects", "traces", "spans", "span_events"];
 
 /// Inserts the parts of the data set whose tables exist: projects, API keys, agent traces
-/// (spans with events, errors, usage), eval traces and API scores.
+/// (spans with events, errors, usage) and scores of all three sources: eval traces (numeric
+/// scores from eval spans), a person's categorical score of a trace and a program's boolean
+/// score of a span (both through `Store::create_score`).
 async fn insert_data(store: &Store, present: &[String]) -> Result<()> {
     if !has(present, &["projects"]) {
         return Ok(());
@@ -155,15 +187,20 @@ async fn insert_data(store: &Store, present: &[String]) -> Result<()> {
         if has(present, &SPAN_TABLES) && has(present, &["scores"]) {
             let events = generator.events(20, true);
             store.ingest(project.id, &events).await?;
-            let trace_id = events[0].span().map(|s| s.trace_id).context("no span")?;
+            let span = events[0].span().context("no span")?;
+            let (trace_id, span_id) = (span.trace_id, span.span_id);
             store
                 .create_score(project.id, human_score(trace_id))
+                .await?;
+            store
+                .create_score(project.id, api_score(trace_id, span_id))
                 .await?;
         }
     }
     Ok(())
 }
 
+/// A person's categorical score of a whole trace.
 fn human_score(trace_id: TraceId) -> NewScore {
     NewScore {
         trace_id,
@@ -174,6 +211,57 @@ fn human_score(trace_id: TraceId) -> NewScore {
         evaluator: Some("reviewer@example.com".to_owned()),
         comment: Some("clear answer".to_owned()),
     }
+}
+
+/// A program's pass/fail score of one span, without evaluator or comment.
+fn api_score(trace_id: TraceId, span_id: SpanId) -> NewScore {
+    NewScore {
+        trace_id,
+        span_id: Some(span_id),
+        name: "grounded".to_owned(),
+        value: ScoreValue::Boolean(true),
+        source: ScoreSource::Api,
+        evaluator: None,
+        comment: None,
+    }
+}
+
+/// Where the data set falls short of what the schema holds: a table with no rows (a
+/// migration could lose its data unseen), or scores missing one of their sources (eval
+/// spans, people, the API) or value kinds (numeric, categorical, boolean).
+pub fn uncovered(snapshot: &tables::Snapshot) -> Vec<String> {
+    let mut out: Vec<String> = snapshot
+        .iter()
+        .filter(|(_, dump)| dump.rows.is_empty())
+        .map(|(table, _)| {
+            format!(
+                "the data set writes no row into table {table}; extend insert_data in \
+                 xtask/src/compat/schema.rs so that its data is checked"
+            )
+        })
+        .collect();
+    if let Some(scores) = snapshot.get("scores").filter(|d| !d.rows.is_empty()) {
+        let values = |column: &str| -> Vec<&str> {
+            scores
+                .rows
+                .iter()
+                .filter_map(|row| row.get(column).and_then(Value::as_str))
+                .collect()
+        };
+        let (sources, kinds) = (values("source"), values("data_type"));
+        for (column, found, wanted) in [
+            ("source", &sources, ["eval", "human", "api"]),
+            ("data_type", &kinds, ["numeric", "categorical", "boolean"]),
+        ] {
+            for value in wanted.into_iter().filter(|v| !found.contains(v)) {
+                out.push(format!(
+                    "the data set has no score with {column} {value}; extend insert_data in \
+                     xtask/src/compat/schema.rs"
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Everything the `Store` API returns for the data set, limited to the tables in `present`.
@@ -262,4 +350,57 @@ fn columns_only(snapshot: tables::Snapshot) -> Value {
         .map(|(table, dump)| (table, json!(dump.columns)))
         .collect::<serde_json::Map<_, _>>()
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tables::TableDump;
+
+    fn table(rows: Value) -> TableDump {
+        let rows: Vec<serde_json::Map<String, Value>> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_object().unwrap().clone())
+            .collect();
+        let columns = rows
+            .first()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default();
+        TableDump { columns, rows }
+    }
+
+    #[test]
+    fn empty_tables_and_missing_score_kinds_are_uncovered() {
+        let snapshot = tables::Snapshot::from([
+            ("projects".to_owned(), table(json!([{"id": 1}]))),
+            ("span_events".to_owned(), table(json!([]))),
+            (
+                "scores".to_owned(),
+                table(json!([
+                    {"source": "eval", "data_type": "numeric"},
+                    {"source": "human", "data_type": "categorical"},
+                ])),
+            ),
+        ]);
+        let found = uncovered(&snapshot);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].contains("no row into table span_events"));
+        assert!(found[1].contains("no score with source api"));
+        assert!(found[2].contains("no score with data_type boolean"));
+    }
+
+    #[test]
+    fn a_full_data_set_is_covered() {
+        let snapshot = tables::Snapshot::from([(
+            "scores".to_owned(),
+            table(json!([
+                {"source": "eval", "data_type": "numeric"},
+                {"source": "human", "data_type": "categorical"},
+                {"source": "api", "data_type": "boolean"},
+            ])),
+        )]);
+        assert!(uncovered(&snapshot).is_empty());
+    }
 }
