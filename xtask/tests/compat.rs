@@ -158,3 +158,101 @@ fn a_migration_that_drops_a_columns_data_fails() {
 fn the_stores_migrations_keep_data() {
     xtask::compat::schema::check_migrator::<telemetry_store::migration::Migrator>(None).unwrap();
 }
+
+#[test]
+fn the_api_check_selects_the_publishable_library_crates() {
+    let members = xtask::compat::semver::workspace_members(&workspace_root()).unwrap();
+    let checked: Vec<&str> = members
+        .iter()
+        .filter(|m| m.skip.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            "telemetry-api",
+            "telemetry-bridges",
+            "telemetry-core",
+            "telemetry-exporters",
+            "telemetry-store",
+            "telemetry-types"
+        ]
+    );
+    let skipped = |name: &str| members.iter().find(|m| m.name == name).unwrap().skip;
+    assert_eq!(skipped("xtask"), Some("publish = false"));
+    assert!(skipped("telemetry-macros").unwrap().contains("proc-macro"));
+}
+
+#[test]
+fn the_api_check_refuses_an_unknown_baseline() {
+    let out = xtask(&["compat", "api", "--baseline-rev", "no-such-tag-anywhere"]);
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("is not a commit"), "{}", text(&out));
+}
+
+/// `git` in `dir`, as a committer that needs no configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=xtask test",
+            "-c",
+            "user.email=xtask@example.invalid",
+        ])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+#[ignore = "runs cargo-semver-checks, which must be installed (`cargo install cargo-semver-checks \
+            --locked`, minutes and the network), and a version that reads this toolchain's rustdoc JSON; \
+            about 5 s: cargo test -p xtask --test compat \
+            -- --ignored"]
+fn the_api_check_passes_unchanged_and_fails_on_a_removed_pub_fn() {
+    let installed = std::process::Command::new("cargo")
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(installed, "install cargo-semver-checks first");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"api-probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    let lib =
+        "//! Probe.\n\n/// Kept.\npub fn kept() {}\n\n/// Removed later.\npub fn removed() {}\n";
+    std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+    std::fs::write(dir.join(".gitignore"), "/target\nCargo.lock\n").unwrap();
+    git(dir, &["init", "--quiet"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "--quiet", "-m", "baseline"]);
+    let api = || {
+        // Its own target directory: the workspace's (or CARGO_TARGET_DIR's) is left alone.
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["compat", "api", "--baseline-rev", "HEAD", "--workspace"])
+            .arg(dir)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .output()
+            .unwrap()
+    };
+
+    let out = api();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("1 crate(s) checked"), "{}", text(&out));
+
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        lib.replace("pub fn removed", "fn removed"),
+    )
+    .unwrap();
+    let out = api();
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("function_missing"), "{}", text(&out));
+    assert!(text(&out).contains("api_probe::removed"), "{}", text(&out));
+}

@@ -111,6 +111,12 @@ pub fn run(args: CompatArgs) -> Result<()> {
     }
     let root = args.workspace.clone().unwrap_or_else(workspace_root);
     let wanted = |check: CheckName| args.name.is_none_or(|name| name == check);
+    if let Some(baseline) = args.baseline_rev.as_deref()
+        && wanted(CheckName::Api)
+    {
+        // A mistyped revision is refused before the other checks spend minutes.
+        semver::baseline_commit(&root, baseline)?;
+    }
     let mut tally = Tally::default();
     if wanted(CheckName::Wire) {
         tally.record("wire", wire::run(&root, args.bless));

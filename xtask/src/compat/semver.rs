@@ -134,8 +134,9 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// The workspace's members, from `cargo metadata` run in `root`.
-fn workspace_members(root: &Path) -> Result<Vec<Member>> {
+/// The workspace's members, from `cargo metadata` run in `root` (not yet checked against a
+/// baseline: see [`mark_new`]).
+pub fn workspace_members(root: &Path) -> Result<Vec<Member>> {
     let out = cargo()
         .current_dir(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
@@ -163,9 +164,10 @@ fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
         .context("cannot run git")
 }
 
-/// Runs `cargo semver-checks check-release` against `baseline`.
-pub fn run(root: &Path, baseline: &str) -> Result<()> {
-    let commit = git(
+/// The commit `baseline` names in the repository at `root`; a [`Refused`] error (exit code
+/// 2) when it names none.
+pub fn baseline_commit(root: &Path, baseline: &str) -> Result<String> {
+    let out = git(
         root,
         &[
             "rev-parse",
@@ -174,7 +176,7 @@ pub fn run(root: &Path, baseline: &str) -> Result<()> {
             &format!("{baseline}^{{commit}}"),
         ],
     )?;
-    if !commit.status.success() {
+    if !out.status.success() {
         return Err(Refused(format!(
             "--baseline-rev {baseline} is not a commit of the git repository at {} \
              (a tag, a branch or a commit id; fetch tags with `git fetch --tags`)",
@@ -182,7 +184,12 @@ pub fn run(root: &Path, baseline: &str) -> Result<()> {
         ))
         .into());
     }
-    let commit = String::from_utf8_lossy(&commit.stdout).trim().to_owned();
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Runs `cargo semver-checks check-release` against `baseline`.
+pub fn run(root: &Path, baseline: &str) -> Result<()> {
+    let commit = baseline_commit(root, baseline)?;
     let mut members = workspace_members(root)?;
     mark_new(&mut members, |manifest| {
         let out = git(root, &["show", &format!("{commit}:{manifest}")]).ok()?;
