@@ -181,9 +181,15 @@ pub fn run(args: CiArgs) -> Result<()> {
             println!("!! =================================================================");
         }
     }
-    let python = python_for_tests();
     let root = crate::compat::workspace_root();
+    let gate = Instant::now();
+    // Like `.ci/run`, the Python venv is prepared after the format and lint steps, just
+    // before the tests, and named to every later step.
+    let mut python = None;
     for step in STEPS {
+        if step.args.first() == Some(&"test") {
+            python = python_for_tests();
+        }
         println!("== {}", step.title);
         let started = Instant::now();
         let mut command = Command::new("cargo");
@@ -203,6 +209,9 @@ pub fn run(args: CiArgs) -> Result<()> {
             .status()
             .with_context(|| format!("cannot run {}", step.command_line()))?;
         if !status.success() {
+            eprintln!("!! =================================================================");
+            eprintln!("!! CI FAILED at \"{}\" ({status})", step.title);
+            eprintln!("!! =================================================================");
             return Err(CheckFailed(format!(
                 "CI step failed ({status}) after {:.0?}: {}",
                 started.elapsed(),
@@ -210,7 +219,8 @@ pub fn run(args: CiArgs) -> Result<()> {
             ))
             .into());
         }
+        println!("== {} passed in {:.0?}", step.title, started.elapsed());
     }
-    println!("== CI passed");
+    println!("== CI passed in {:.0?}", gate.elapsed());
     Ok(())
 }
