@@ -56,6 +56,9 @@ pub struct ServerConfig {
     pub retention_days: Option<u32>,
     /// How often retention runs.
     pub retention_interval: Duration,
+    /// How often the planner's statistics are refreshed ([`telemetry_store::Store::optimize`];
+    /// also once at start).
+    pub optimize_interval: Duration,
     /// Limits.
     pub limits: Limits,
     /// How long shutdown waits for in-flight requests and the last commit.
@@ -73,6 +76,7 @@ impl ServerConfig {
             dev: false,
             retention_days: None,
             retention_interval: Duration::from_secs(3600),
+            optimize_interval: Duration::from_secs(300),
             limits: Limits::default(),
             shutdown_timeout: Duration::from_secs(30),
             db_max_connections: None,

@@ -132,6 +132,11 @@ impl Server {
                 stop_rx.clone(),
             ))
         });
+        let optimizer = tokio::spawn(retention::optimize(
+            state.store.clone(),
+            config.optimize_interval,
+            stop_rx.clone(),
+        ));
         tracing::info!(%local_addr, "listening");
         let result = serve(
             listener,
@@ -145,6 +150,7 @@ impl Server {
         if let Some(task) = retention {
             task.abort();
         }
+        optimizer.abort();
         finish_writer(writer, config.shutdown_timeout).await;
         drop(state);
         result

@@ -359,3 +359,48 @@ async fn eval_breakdowns_sessions_and_cursors() {
     })
     .await;
 }
+
+/// `percentile_cont` computed here, from sorted values.
+fn percentile_cont(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_by_span_type_matches_percentile_cont_at_both_ends() {
+    each_db("analysis_latency_walk", |store| async move {
+        let p = project(&store, "walk").await;
+        // 37 generic spans with scattered durations (ms), plus one running span (not counted).
+        let durations: Vec<u64> = (0..37u64).map(|i| (i * 7919) % 1000 + 1).collect();
+        let mut events: Vec<_> = durations
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let start = i as u64 * 10;
+                ended(span(1, i as u64 + 1, None, "s", start, Some(start + d)))
+            })
+            .collect();
+        events.push(ended(span(1, 99, None, "open", 0, None)));
+        store.ingest(p, &events).await.expect("ingest");
+        let quantiles = vec![0.0, 0.01, 0.37, 0.5, 0.51, 0.9, 0.97, 0.99, 1.0];
+        let q = LatencyBreakdown {
+            over: Aggregate::over(TimeRange::ALL),
+            dimensions: vec![Dimension::SpanType],
+            quantiles: quantiles.clone(),
+            span_type: None,
+            model: None,
+        };
+        let rows = store.latency_breakdown(p, &q).await.expect("latency");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].count, 37);
+        let mut sorted: Vec<f64> = durations.iter().map(|d| *d as f64 * 1e6).collect();
+        sorted.sort_by(f64::total_cmp);
+        for (i, want) in quantiles.iter().enumerate() {
+            let (q, got) = rows[0].quantiles[i];
+            assert!(close(q, *want));
+            assert!(close(got, percentile_cont(&sorted, q)), "q={q}: {got}");
+        }
+    })
+    .await;
+}

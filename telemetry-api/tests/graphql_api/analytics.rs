@@ -35,7 +35,7 @@ async fn counts_latency_and_usage_match_the_seed() {
             seed.a,
             "{ analytics { traceCounts { bucket traces errors errorRate } \
                spanCounts { spanType spans errors errorRate } \
-               latency(quantiles: [0.5, 0.9, 0.37], groupBy: [SPAN_TYPE]) { group { spanType } count avgMs quantiles { q ms } } \
+               latency(quantiles: [0.5, 0.9, 0.37, 1.0, 0.0, 0.99], groupBy: [SPAN_TYPE]) { group { spanType } count avgMs quantiles { q ms } } \
                byModel: latency(quantiles: [0.5], groupBy: [MODEL], spanType: LLM_GENERATION) { group { model spanType } count quantiles { ms } } \
                usage { group { model provider } calls inputTokens outputTokens totalTokens cost } \
                byProvider: usage(groupBy: [PROVIDER]) { group { provider model } inputTokens cost } } }",
@@ -66,7 +66,7 @@ async fn counts_latency_and_usage_match_the_seed() {
             assert_eq!(row["count"], specs.len());
             let avg = durations.iter().sum::<f64>() / durations.len() as f64;
             assert!(close(f(&row["avgMs"]), avg), "{row}");
-            for (i, q) in [0.5, 0.9, 0.37].into_iter().enumerate() {
+            for (i, q) in [0.5, 0.9, 0.37, 1.0, 0.0, 0.99].into_iter().enumerate() {
                 let got = &row["quantiles"][i];
                 assert!(close(f(&got["q"]), q));
                 assert!(close(f(&got["ms"]), quantile(durations.clone(), q)), "{row} q={q}");

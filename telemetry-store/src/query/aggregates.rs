@@ -384,38 +384,80 @@ async fn sqlite_quantile(
     width: Option<i64>,
     q: f64,
 ) -> Result<f64> {
-    let pos = q * (group.count - 1).max(0) as f64;
-    let rank = pos.floor();
-    let mut sql = Sql::default();
-    let p = sql.bind(project.0);
-    let t = sql.bind(group.span_type.clone());
-    sql.push(&format!(
-        "SELECT duration_ns FROM spans INDEXED BY idx_spans_duration \
-         WHERE project_id = {p} AND span_type = {t} AND duration_ns IS NOT NULL"
-    ));
-    if let Some(name) = &group.name {
-        let n = sql.bind(name.clone());
-        sql.push(&format!(" AND name = {n}"));
-    }
-    sql.time_range("start_time", &query.over.time);
-    if let (Some(bucket), Some(width)) = (group.bucket, width) {
-        let start = nanos(bucket);
-        let bucket_range = TimeRange {
+    let bucket_range = match (group.bucket, width) {
+        (Some(bucket), Some(width)) => TimeRange {
             from: Some(bucket),
-            to: Some(timestamp(start.saturating_add(width))),
+            to: Some(timestamp(nanos(bucket).saturating_add(width))),
+        },
+        _ => TimeRange::default(),
+    };
+    let walk = DurationWalk {
+        project,
+        span_type: &group.span_type,
+        name: group.name.as_deref(),
+        ranges: [&query.over.time, &bucket_range],
+    };
+    walk.quantile(store, group.count, q).await
+}
+
+/// A walk along `idx_spans_duration` (project, span type, duration…) over the ended spans of
+/// one type (and name) within time ranges: SQLite's way to a quantile without sorting.
+pub(crate) struct DurationWalk<'a> {
+    pub(crate) project: ProjectId,
+    pub(crate) span_type: &'a str,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) ranges: [&'a TimeRange; 2],
+}
+
+impl DurationWalk<'_> {
+    /// Quantile `q` of the `count` spans walked, interpolated between the durations at ranks
+    /// `⌊q·(n−1)⌋` and the next like `percentile_cont`. The two ranks are read with
+    /// `LIMIT 2 OFFSET k` from whichever end of the index is nearer, so p99 of a million
+    /// spans skips ten thousand entries, not 990 thousand.
+    pub(crate) async fn quantile(&self, store: &Store, count: i64, q: f64) -> Result<f64> {
+        let pos = q * (count - 1).max(0) as f64;
+        let rank = pos.floor() as i64;
+        let from_top = rank > count / 2;
+        // From the top, rank+1 comes first; at the very top there is no rank+1.
+        let (offset, limit) = match count - 2 - rank {
+            _ if !from_top => (rank, 2),
+            top if top >= 0 => (top, 2),
+            _ => (0, 1),
         };
-        sql.time_range("start_time", &bucket_range);
+        let values = self.read(store, offset, limit, from_top).await?;
+        let (lo, hi) = match (from_top, values.as_slice()) {
+            (_, []) => return Ok(0.0),
+            (_, [only]) => (*only, *only),
+            (false, [lo, hi, ..]) => (*lo, *hi),
+            (true, [hi, lo, ..]) => (*lo, *hi),
+        };
+        Ok(lo as f64 + (pos - rank as f64) * (hi - lo) as f64)
     }
-    let offset = sql.bind(rank as i64);
-    sql.push(&format!(" ORDER BY duration_ns LIMIT 2 OFFSET {offset}"));
-    let rows = sql.fetch(&store.db).await?;
-    let lo: i64 = match rows.first() {
-        Some(r) => r.try_get_by_index(0)?,
-        None => return Ok(0.0),
-    };
-    let hi: i64 = match rows.get(1) {
-        Some(r) => r.try_get_by_index(0)?,
-        None => lo,
-    };
-    Ok(lo as f64 + (pos - rank) * (hi - lo) as f64)
+
+    async fn read(&self, store: &Store, offset: i64, limit: i64, desc: bool) -> Result<Vec<i64>> {
+        let mut sql = Sql::default();
+        let p = sql.bind(self.project.0);
+        let t = sql.bind(self.span_type.to_owned());
+        sql.push(&format!(
+            "SELECT duration_ns FROM spans INDEXED BY idx_spans_duration \
+             WHERE project_id = {p} AND span_type = {t} AND duration_ns IS NOT NULL"
+        ));
+        if let Some(name) = self.name {
+            let n = sql.bind(name.to_owned());
+            sql.push(&format!(" AND name = {n}"));
+        }
+        for range in self.ranges {
+            sql.time_range("start_time", range);
+        }
+        let offset = sql.bind(offset);
+        let direction = if desc { "DESC" } else { "ASC" };
+        sql.push(&format!(
+            " ORDER BY duration_ns {direction} LIMIT {limit} OFFSET {offset}"
+        ));
+        sql.fetch(&store.db)
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get_by_index::<i64>(0)?))
+            .collect()
+    }
 }

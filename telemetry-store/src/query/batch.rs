@@ -50,18 +50,22 @@ impl Store {
     ) -> Result<Vec<StoredSpan>> {
         let mut out = Vec::new();
         for chunk in id_strings(ids) {
+            // No ORDER BY: asked to sort by start time too, SQLite without statistics walks
+            // the start-time index of the whole project instead of the primary key (700 ms
+            // instead of 3 ms at a million spans). A few spans per trace sort here for free.
             let models = span::Entity::find()
                 .filter(span::Column::ProjectId.eq(project.0))
                 .filter(span::Column::TraceId.is_in(chunk))
-                .order_by_asc(span::Column::TraceId)
-                .order_by_asc(span::Column::StartTime)
-                .order_by_asc(span::Column::SpanId)
                 .all(&self.db)
                 .await?;
             for m in models {
                 out.push(StoredSpan::try_from(m)?);
             }
         }
+        out.sort_by(|a, b| {
+            let key = |s: &StoredSpan| (s.record.trace_id, s.record.start_time, s.record.span_id);
+            key(a).cmp(&key(b))
+        });
         Ok(out)
     }
 

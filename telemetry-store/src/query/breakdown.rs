@@ -6,8 +6,9 @@ use sea_orm::QueryResult;
 use serde::{Deserialize, Serialize};
 use telemetry_types::{SpanType, Timestamp};
 
-use super::Aggregate;
+use super::aggregates::DurationWalk;
 use super::sql::{Sql, bucket_expr};
+use super::{Aggregate, TimeRange};
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
@@ -225,8 +226,12 @@ impl Store {
                 "quantile {q} is outside [0, 1]"
             )));
         }
+        let width = query.over.bucket_nanos()?;
+        if self.backend == Backend::Sqlite && walkable(query, width) {
+            return self.walked_latency(project, query).await;
+        }
         let mut sql = Sql::default();
-        let bucket = bucket_expr(&mut sql, "start_time", query.over.bucket_nanos()?);
+        let bucket = bucket_expr(&mut sql, "start_time", width);
         let (names, select) = group_columns(&bucket, &query.dimensions);
         match self.backend {
             Backend::Postgres => pg_quantiles(&mut sql, project, query, &names, &select),
@@ -251,6 +256,51 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether SQLite can answer by walking the duration index (see [`DurationWalk`]): by span
+/// type only, over the whole range, for any model. Window functions would sort every span.
+fn walkable(query: &LatencyBreakdown, width: Option<i64>) -> bool {
+    width.is_none() && query.model.is_none() && query.dimensions == [Dimension::SpanType]
+}
+
+impl Store {
+    /// Latency by span type on SQLite: counts and means from one `GROUP BY` on the covering
+    /// duration index, then each quantile read at its rank from the same index.
+    async fn walked_latency(
+        &self,
+        project: ProjectId,
+        query: &LatencyBreakdown,
+    ) -> Result<Vec<LatencyBreakdownRow>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT span_type AS k0, COUNT(*) AS n, CAST(AVG(duration_ns) AS REAL) AS avg_d");
+        ended_spans(&mut sql, project, query);
+        sql.push(" GROUP BY k0 ORDER BY k0");
+        let everything = TimeRange::default();
+        let mut out = Vec::new();
+        for r in sql.fetch(&self.db).await? {
+            let span_type: String = r.try_get("", "k0")?;
+            let count: i64 = r.try_get("", "n")?;
+            let walk = DurationWalk {
+                project,
+                span_type: &span_type,
+                name: None,
+                ranges: [&query.over.time, &everything],
+            };
+            let mut quantiles = Vec::with_capacity(query.quantiles.len());
+            for q in &query.quantiles {
+                quantiles.push((*q, walk.quantile(self, count, *q).await?));
+            }
+            out.push(LatencyBreakdownRow {
+                bucket: None,
+                count,
+                avg: r.try_get("", "avg_d")?,
+                quantiles,
+                keys: vec![Some(span_type)],
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -3,7 +3,7 @@
 use sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::MigratorTrait;
 use telemetry_store::migration::{Migrator, known_migrations};
-use telemetry_store::{Error, Store};
+use telemetry_store::{Backend, Error, Store};
 
 use crate::common::*;
 
@@ -183,6 +183,47 @@ async fn projects_and_api_keys() {
                 .await,
             Err(Error::ProjectNotFound(12345))
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn optimize_gathers_planner_statistics_as_the_store_grows() {
+    each_db("optimize", |store| async move {
+        let p = project(&store, "stats").await;
+        store.optimize().await.unwrap();
+        let events: Vec<_> = (0..2_000u64)
+            .map(|i| {
+                ended(span(
+                    u128::from(i / 10 + 1),
+                    i + 1,
+                    None,
+                    "s",
+                    i,
+                    Some(i + 5),
+                ))
+            })
+            .collect();
+        store.ingest(p, &events).await.unwrap();
+        store.optimize().await.unwrap();
+        if store.backend() != Backend::Sqlite {
+            return;
+        }
+        let rows = store
+            .connection()
+            .query_all_raw(Statement::from_string(
+                store.connection().get_database_backend(),
+                "SELECT idx FROM sqlite_stat1 WHERE tbl = 'spans'",
+            ))
+            .await
+            .unwrap();
+        let indexes: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect();
+        for index in ["idx_spans_model", "idx_spans_start", "idx_spans_type"] {
+            assert!(indexes.iter().any(|i| i == index), "{index} in {indexes:?}");
+        }
     })
     .await;
 }
