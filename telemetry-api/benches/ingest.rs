@@ -22,6 +22,10 @@ use telemetry_api::config::ServerConfig;
 use telemetry_api::server::Server;
 use tokio::sync::oneshot;
 
+/// The allocator of the `telemetry-api` binary, so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Spans in one trace of the generated load (1 agent run + 9 children).
 const SPANS_PER_TRACE: usize = 10;
 

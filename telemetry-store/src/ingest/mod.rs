@@ -40,10 +40,7 @@ impl Store {
         let mut prepared = Vec::with_capacity(batches.len());
         for (project, events) in batches {
             let prices = self.project_prices(*project).await?;
-            let pricing = Pricing {
-                project: prices.as_deref(),
-                fallback: PriceTable::builtin(),
-            };
+            let pricing = Pricing::new(prices.as_deref(), PriceTable::builtin());
             prepared.push((*project, build_rows(events, &pricing)?));
         }
         let txn = self.begin_write().await?;
