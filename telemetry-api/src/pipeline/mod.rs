@@ -80,6 +80,8 @@ impl Pipeline {
             permits: permits.clone(),
             capacity,
             max_commit_spans: limits.max_commit_spans.max(1),
+            committed: 0,
+            optimize_at: writer::FIRST_OPTIMIZE_AT,
         };
         let handle = tokio::spawn(writer.run());
         let pipeline = Pipeline {

@@ -20,7 +20,15 @@ pub(super) struct Writer {
     pub(super) permits: Arc<Semaphore>,
     pub(super) capacity: usize,
     pub(super) max_commit_spans: usize,
+    /// Spans committed since start, and at which count statistics are refreshed next.
+    pub(super) committed: usize,
+    pub(super) optimize_at: usize,
 }
+
+/// Spans committed before the planner's statistics are first refreshed from the writer; the
+/// threshold then doubles, so a store filling up fast is re-analyzed at 10k, 20k, 40k… spans
+/// (between the periodic refreshes, which come too late for a bulk load).
+pub(super) const FIRST_OPTIMIZE_AT: usize = 10_000;
 
 impl Writer {
     /// Runs until every sender is gone and the queue is empty.
@@ -50,11 +58,14 @@ impl Writer {
 
     /// Commits a group in one transaction; when that fails and the group has several jobs,
     /// each job is retried alone so one bad request cannot fail the others.
-    async fn commit(&self, group: Vec<Job>) {
+    async fn commit(&mut self, group: Vec<Job>) {
         let spans: usize = group.iter().map(|job| job.spans).sum();
         let started = Instant::now();
         let result = ingest(&self.store, &group).await;
         m::record_commit(group.len(), spans, started.elapsed(), result.is_ok());
+        if result.is_ok() {
+            self.after_commit(spans);
+        }
         match result {
             Ok(_) => group.into_iter().for_each(|job| self.finish(job, Ok(()))),
             Err(err) if group.len() == 1 => {
@@ -73,6 +84,22 @@ impl Writer {
             self.capacity
                 .saturating_sub(self.permits.available_permits()),
         );
+    }
+
+    /// Counts committed spans; refreshes the planner's statistics in the background each
+    /// time the count doubles.
+    fn after_commit(&mut self, spans: usize) {
+        self.committed += spans;
+        if self.committed < self.optimize_at {
+            return;
+        }
+        self.optimize_at = self.committed.saturating_mul(2);
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            if let Err(err) = store.optimize().await {
+                tracing::warn!(error = %err, "refreshing planner statistics failed");
+            }
+        });
     }
 
     /// Answers a job, and publishes its spans when committed.

@@ -334,22 +334,23 @@ fn score_upsert(project: i64, rows: Vec<EvalScoreRow>) -> Result<InsertStatement
 }
 
 /// Recomputes the span count, token and cost totals of the given traces from their spans
-/// (idempotent, unlike incrementing them).
+/// (idempotent, unlike incrementing them). The totals come from a subquery correlated on the
+/// trace, which both databases answer from the spans' primary key, so the cost grows with
+/// the batch and not with the table (a grouped join over `spans` let PostgreSQL, before its
+/// first `ANALYZE`, scan every span of the project for each batch).
 fn refresh_totals(backend: sea_orm::DbBackend, project: i64, trace_ids: Vec<String>) -> Statement {
     let placeholders: Vec<String> = (0..trace_ids.len())
         .map(|i| format!("${}", i + 2))
         .collect();
     let sql = format!(
-        "UPDATE traces SET span_count = agg.n, input_tokens = agg.input_tokens, \
-         output_tokens = agg.output_tokens, total_tokens = agg.total_tokens, \
-         total_cost = agg.cost \
-         FROM (SELECT trace_id, COUNT(*) AS n, \
-           CAST(COALESCE(SUM(input_tokens), 0) AS BIGINT) AS input_tokens, \
-           CAST(COALESCE(SUM(output_tokens), 0) AS BIGINT) AS output_tokens, \
-           CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS total_tokens, \
-           CAST(COALESCE(SUM(cost), 0) AS DOUBLE PRECISION) AS cost \
-           FROM spans WHERE project_id = $1 AND trace_id IN ({}) GROUP BY trace_id) AS agg \
-         WHERE traces.project_id = $1 AND traces.trace_id = agg.trace_id",
+        "UPDATE traces SET (span_count, input_tokens, output_tokens, total_tokens, total_cost) = \
+         (SELECT COUNT(*), \
+           CAST(COALESCE(SUM(s.input_tokens), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(s.output_tokens), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(s.total_tokens), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(s.cost), 0) AS DOUBLE PRECISION) \
+           FROM spans s WHERE s.project_id = traces.project_id AND s.trace_id = traces.trace_id) \
+         WHERE traces.project_id = $1 AND traces.trace_id IN ({})",
         placeholders.join(", ")
     );
     let mut values: Vec<Value> = Vec::with_capacity(trace_ids.len() + 1);
