@@ -36,7 +36,7 @@ mod time;
 
 pub use api_keys::{ApiKey, NewApiKey, SECRET_PREFIX, hash_secret};
 pub use error::{Error, Result};
-pub use ingest::IngestReport;
+pub use ingest::{IngestReport, PreparedBatch};
 pub use projects::{Project, ProjectId};
 pub use query::*;
 pub use retention::RetentionReport;

@@ -11,7 +11,7 @@ mod writer;
 
 use std::sync::Arc;
 
-use telemetry_store::{IngestReport, ProjectId, Store};
+use telemetry_store::{IngestReport, PreparedBatch, ProjectId, Store};
 use telemetry_types::TelemetryEvent;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -23,6 +23,7 @@ use crate::state::LiveSpan;
 /// dropped and the queue is drained.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
+    store: Store,
     jobs: mpsc::UnboundedSender<Job>,
     permits: Arc<Semaphore>,
     capacity: usize,
@@ -33,6 +34,8 @@ pub struct Pipeline {
 pub(crate) struct Job {
     pub(crate) project: ProjectId,
     pub(crate) events: Vec<TelemetryEvent>,
+    /// The events' statements, prepared by the submitter; taken by the first commit.
+    pub(crate) prepared: Option<PreparedBatch>,
     pub(crate) spans: usize,
     pub(crate) reply: oneshot::Sender<Result<IngestReport, CommitError>>,
     pub(crate) _permit: OwnedSemaphorePermit,
@@ -47,6 +50,17 @@ pub enum CommitError {
     /// The store refused the batch.
     #[error("the store refused the batch: {0}")]
     Refused(String),
+}
+
+impl CommitError {
+    /// The commit error a store error means to a client.
+    pub(crate) fn from_store(err: &telemetry_store::Error) -> Self {
+        if err.is_transient() {
+            CommitError::Unavailable(err.to_string())
+        } else {
+            CommitError::Refused(err.to_string())
+        }
+    }
 }
 
 /// Why a submission was not committed.
@@ -74,7 +88,7 @@ impl Pipeline {
         let permits = Arc::new(Semaphore::new(capacity));
         let (jobs, queue) = mpsc::unbounded_channel();
         let writer = writer::Writer {
-            store,
+            store: store.clone(),
             live,
             queue,
             permits: permits.clone(),
@@ -85,6 +99,7 @@ impl Pipeline {
         };
         let handle = tokio::spawn(writer.run());
         let pipeline = Pipeline {
+            store,
             jobs,
             permits,
             capacity,
@@ -105,10 +120,17 @@ impl Pipeline {
             .ok()
             .and_then(|n| self.permits.clone().try_acquire_many_owned(n).ok())
             .ok_or(SubmitError::Full)?;
+        // Prepared here, on the request's task, so the single writer only commits.
+        let prepared = self
+            .store
+            .prepare(project, &events)
+            .await
+            .map_err(|err| SubmitError::Commit(CommitError::from_store(&err)))?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             project,
             events,
+            prepared: Some(prepared),
             spans,
             reply,
             _permit: permit,

@@ -58,10 +58,10 @@ impl Writer {
 
     /// Commits a group in one transaction; when that fails and the group has several jobs,
     /// each job is retried alone so one bad request cannot fail the others.
-    async fn commit(&mut self, group: Vec<Job>) {
+    async fn commit(&mut self, mut group: Vec<Job>) {
         let spans: usize = group.iter().map(|job| job.spans).sum();
         let started = Instant::now();
-        let result = ingest(&self.store, &group).await;
+        let result = commit_prepared(&self.store, &mut group).await;
         m::record_commit(group.len(), spans, started.elapsed(), result.is_ok());
         if result.is_ok() {
             self.after_commit(spans);
@@ -75,6 +75,7 @@ impl Writer {
             }
             Err(_) => {
                 for job in group {
+                    // Prepared again from the events: the group's statements are spent.
                     let alone = ingest(&self.store, std::slice::from_ref(&job)).await;
                     self.finish(job, alone.map(|_| ()));
                 }
@@ -110,6 +111,7 @@ impl Writer {
             spans,
             reply,
             _permit,
+            ..
         } = job;
         match result {
             Ok(()) => {
@@ -140,18 +142,39 @@ impl Writer {
     }
 }
 
+/// One shared transaction for the jobs' prepared statements (a job without them, which
+/// cannot happen on the first commit, is prepared here).
+async fn commit_prepared(store: &Store, jobs: &mut [Job]) -> Result<IngestReport, CommitError> {
+    let mut batches = Vec::with_capacity(jobs.len());
+    for job in jobs.iter_mut() {
+        let batch = match job.prepared.take() {
+            Some(batch) => batch,
+            None => store
+                .prepare(job.project, &job.events)
+                .await
+                .map_err(|err| failed(&err, 1))?,
+        };
+        batches.push(batch);
+    }
+    store
+        .commit_prepared(batches)
+        .await
+        .map_err(|err| failed(&err, jobs.len()))
+}
+
+fn failed(err: &telemetry_store::Error, jobs: usize) -> CommitError {
+    tracing::error!(error = %err, jobs, "commit failed");
+    CommitError::from_store(err)
+}
+
 /// One shared transaction for the jobs' events.
 async fn ingest(store: &Store, jobs: &[Job]) -> Result<IngestReport, CommitError> {
     let batches: Vec<(ProjectId, &[TelemetryEvent])> = jobs
         .iter()
         .map(|job| (job.project, job.events.as_slice()))
         .collect();
-    store.ingest_many(&batches).await.map_err(|err| {
-        tracing::error!(error = %err, jobs = jobs.len(), "commit failed");
-        if err.is_transient() {
-            CommitError::Unavailable(err.to_string())
-        } else {
-            CommitError::Refused(err.to_string())
-        }
-    })
+    store
+        .ingest_many(&batches)
+        .await
+        .map_err(|err| failed(&err, jobs.len()))
 }

@@ -10,7 +10,9 @@
 mod rows;
 mod write;
 
-use sea_orm::{DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{
+    DatabaseTransaction, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
 use telemetry_types::TelemetryEvent;
 
 pub use write::IngestReport;
@@ -20,6 +22,22 @@ use crate::error::Result;
 use crate::projects::ProjectId;
 use crate::store::{Backend, Store};
 use rows::{Pricing, build_rows};
+
+/// A batch of one project turned into the statements that write it, ready to commit.
+/// Preparing (row building, JSON encoding, pricing, statement building) needs no lock, so a
+/// server prepares on its request tasks and keeps its single writer for the commits.
+#[derive(Debug)]
+pub struct PreparedBatch {
+    statements: Vec<Statement>,
+    report: IngestReport,
+}
+
+impl PreparedBatch {
+    /// Rows the batch writes, per table.
+    pub fn report(&self) -> IngestReport {
+        self.report
+    }
+}
 
 impl Store {
     /// Writes `events` for `project` in one transaction.
@@ -39,14 +57,34 @@ impl Store {
     ) -> Result<IngestReport> {
         let mut prepared = Vec::with_capacity(batches.len());
         for (project, events) in batches {
-            let prices = self.project_prices(*project).await?;
-            let pricing = Pricing::new(prices.as_deref(), PriceTable::builtin());
-            prepared.push((*project, build_rows(events, &pricing)?));
+            prepared.push(self.prepare(*project, events).await?);
         }
+        self.commit_prepared(prepared).await
+    }
+
+    /// Prepares `events` of `project` for [`Store::commit_prepared`] without writing anything.
+    pub async fn prepare(
+        &self,
+        project: ProjectId,
+        events: &[TelemetryEvent],
+    ) -> Result<PreparedBatch> {
+        let prices = self.project_prices(project).await?;
+        let pricing = Pricing::new(prices.as_deref(), PriceTable::builtin());
+        let rows = build_rows(events, &pricing)?;
+        let db = self.db.get_database_backend();
+        let (statements, report) = write::statements(self.backend, db, project.0, rows)?;
+        Ok(PreparedBatch { statements, report })
+    }
+
+    /// Commits prepared batches in one shared transaction: all are committed, or none.
+    /// Idempotent like [`Store::ingest`], so a failed commit can be retried by preparing the
+    /// same events again.
+    pub async fn commit_prepared(&self, batches: Vec<PreparedBatch>) -> Result<IngestReport> {
         let txn = self.begin_write().await?;
         let mut report = IngestReport::default();
-        for (project, rows) in prepared {
-            report += write::write_rows(&txn, self.backend, project.0, rows).await?;
+        for batch in batches {
+            write::execute(&txn, batch.statements).await?;
+            report += batch.report;
         }
         txn.commit().await?;
         Ok(report)

@@ -2,7 +2,7 @@
 //! and the refresh of the trace totals.
 
 use sea_orm::sea_query::{Expr, InsertStatement, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 
 use super::rows::{EvalScoreRow, EventRow, Rows, SpanRow, TraceRow};
 use crate::entities::{score, span, span_event, trace};
@@ -31,14 +31,15 @@ impl std::ops::AddAssign for IngestReport {
     }
 }
 
-/// Writes one project's rows inside `txn`. Traces go first, so concurrent writers of the same
-/// trace queue on its row and the totals refreshed last see every committed span.
-pub(crate) async fn write_rows(
-    txn: &DatabaseTransaction,
+/// The statements that write one project's rows, in order. Traces go first, so concurrent
+/// writers of the same trace queue on its row and the totals refreshed last see every
+/// committed span.
+pub(crate) fn statements(
     backend: Backend,
+    db: DbBackend,
     project: i64,
     rows: Rows,
-) -> Result<IngestReport> {
+) -> Result<(Vec<Statement>, IngestReport)> {
     let report = IngestReport {
         spans: rows.spans.len(),
         traces: rows.traces.len(),
@@ -49,23 +50,31 @@ pub(crate) async fn write_rows(
     span_traces.sort_unstable();
     span_traces.dedup();
     let limit = backend.max_bind_params();
+    let mut out = Vec::new();
     for chunk in chunks(rows.traces, limit / TRACE_COLUMNS.len()) {
-        txn.execute(&trace_upsert(project, chunk)?).await?;
+        out.push(db.build(&trace_upsert(project, chunk)?));
     }
     for chunk in chunks(rows.spans, limit / SPAN_COLUMNS.len()) {
-        txn.execute(&span_upsert(project, chunk)?).await?;
+        out.push(db.build(&span_upsert(project, chunk)?));
     }
     for chunk in chunks(rows.events, limit / EVENT_COLUMNS.len()) {
-        txn.execute(&event_upsert(project, chunk)?).await?;
+        out.push(db.build(&event_upsert(project, chunk)?));
     }
     for chunk in chunks(rows.scores, limit / SCORE_COLUMNS.len()) {
-        txn.execute(&score_upsert(project, chunk)?).await?;
+        out.push(db.build(&score_upsert(project, chunk)?));
     }
     for chunk in chunks(span_traces, limit - 1) {
-        txn.execute_raw(refresh_totals(txn.get_database_backend(), project, chunk))
-            .await?;
+        out.push(refresh_totals(db, project, chunk));
     }
-    Ok(report)
+    Ok((out, report))
+}
+
+/// Runs prepared statements inside `txn`, in order.
+pub(crate) async fn execute(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<()> {
+    for statement in statements {
+        txn.execute_raw(statement).await?;
+    }
+    Ok(())
 }
 
 /// Splits `items` into owned chunks of at most `size` (at least 1).
@@ -338,7 +347,7 @@ fn score_upsert(project: i64, rows: Vec<EvalScoreRow>) -> Result<InsertStatement
 /// trace, which both databases answer from the spans' primary key, so the cost grows with
 /// the batch and not with the table (a grouped join over `spans` let PostgreSQL, before its
 /// first `ANALYZE`, scan every span of the project for each batch).
-fn refresh_totals(backend: sea_orm::DbBackend, project: i64, trace_ids: Vec<String>) -> Statement {
+fn refresh_totals(backend: DbBackend, project: i64, trace_ids: Vec<String>) -> Statement {
     let placeholders: Vec<String> = (0..trace_ids.len())
         .map(|i| format!("${}", i + 2))
         .collect();

@@ -331,3 +331,38 @@ async fn ingest_many_commits_all_projects_or_none() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn prepared_batches_commit_together_and_retry_by_preparing_again() {
+    each_db("prepared_batches", |store| async move {
+        let a = project(&store, "a").await;
+        let b = project(&store, "b").await;
+        let batch_a = vec![
+            ended(span(1, 1, None, "a", 0, Some(10))),
+            ended(llm(1, 2, Some(1), "gpt-4o", "openai", 1, 9, 1000, 500)),
+        ];
+        let batch_b = vec![ended(span(7, 1, None, "b", 0, Some(1)))];
+        // Preparing writes nothing.
+        let prepared_a = store.prepare(a, &batch_a).await.unwrap();
+        assert_eq!(prepared_a.report().spans, 2);
+        assert_eq!(span_count(&store, a).await, 0);
+        let missing = telemetry_store::ProjectId(4242);
+        let err = store.prepare(missing, &batch_b).await.unwrap_err();
+        assert!(matches!(err, Error::ProjectNotFound(_)), "{err}");
+        drop(prepared_a);
+        // Prepared (twice, as a retry would) and committed together: same rows, once.
+        for _ in 0..2 {
+            let batches = vec![
+                store.prepare(a, &batch_a).await.unwrap(),
+                store.prepare(b, &batch_b).await.unwrap(),
+            ];
+            let report = store.commit_prepared(batches).await.unwrap();
+            assert_eq!((report.spans, report.traces), (3, 2));
+        }
+        assert_eq!(span_count(&store, a).await, 2);
+        assert_eq!(span_count(&store, b).await, 1);
+        let trace = store.trace_summary(a, tid(1)).await.unwrap().unwrap();
+        assert_eq!((trace.span_count, trace.total_tokens), (2, 1500));
+    })
+    .await;
+}
