@@ -95,6 +95,12 @@ pub fn import(path: &std::path::Path, url: &str, slug: &str, batch: usize) -> Re
                 cut.display()
             );
         }
+        // A bulk load is what leaves the planner without statistics: refresh them now rather
+        // than at the server's next start.
+        store
+            .optimize()
+            .await
+            .context("cannot refresh the planner's statistics")?;
         store.close().await?;
         Ok(importer.report)
     })
