@@ -62,6 +62,31 @@ impl Auth {
     }
 }
 
+impl Auth {
+    /// The caller a WebSocket's `connection_init` payload identifies: what browsers send,
+    /// since they cannot set headers on a WebSocket. Accepts `{"Authorization": "Bearer …"}`
+    /// (any case of the key, Basic too) or `{"apiKey": "…"}`.
+    pub async fn caller_from_init(&self, payload: &serde_json::Value) -> Result<Caller, AuthError> {
+        let field = |name: &str| {
+            payload.as_object().and_then(|fields| {
+                fields
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                    .and_then(|(_, value)| value.as_str())
+            })
+        };
+        let value = match (field("authorization"), field("apiKey")) {
+            (Some(header), _) => header.to_owned(),
+            (None, Some(key)) => format!("Bearer {key}"),
+            (None, None) => return Err(AuthError::Unauthorized),
+        };
+        let value = HeaderValue::from_str(&value).map_err(|_| AuthError::Unauthorized)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, value);
+        self.caller(&headers).await
+    }
+}
+
 /// The secret of a Bearer or Basic `Authorization` header value.
 pub fn secret_from_header(value: &HeaderValue) -> Option<String> {
     let text = value.to_str().ok()?.trim();
@@ -85,10 +110,21 @@ fn is_public_page(request: &Request) -> bool {
     request.method() == Method::GET && request.uri().path() == crate::graphql::GRAPHQL_PATH
 }
 
+fn is_socket(request: &Request) -> bool {
+    request.method() == Method::GET && request.uri().path() == crate::graphql::GRAPHQL_WS_PATH
+}
+
 /// Middleware: inserts the [`Caller`] into the request's extensions, or answers 401.
 /// GraphiQL's page is served without credentials (the queries it sends still need them).
 pub async fn authenticate(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
-    if is_public_page(&request) && !request.headers().contains_key(header::AUTHORIZATION) {
+    let anonymous = !request.headers().contains_key(header::AUTHORIZATION);
+    if is_public_page(&request) && anonymous {
+        return next.run(request).await;
+    }
+    if is_socket(&request) && anonymous && auth.dev_project.is_none() {
+        // Browsers cannot set headers on a WebSocket: the key comes in `connection_init`,
+        // checked by the handler with this `Auth`.
+        request.extensions_mut().insert(auth);
         return next.run(request).await;
     }
     match auth.caller(request.headers()).await {

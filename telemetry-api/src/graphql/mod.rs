@@ -49,6 +49,7 @@ pub use schema::{AppSchema, MutationRoot, QueryRoot, build_schema, sdl};
 pub use scope::Scope;
 pub use subscription::SubscriptionRoot;
 
+use crate::auth::Auth;
 use crate::state::{AppState, Caller};
 
 /// Path of queries, mutations and GraphiQL.
@@ -125,24 +126,41 @@ async fn execute(
     }
 }
 
-/// `GET /graphql/ws`: subscriptions with the caller's scope.
+/// `GET /graphql/ws`: subscriptions with the caller's scope, from the upgrade request's
+/// `Authorization` header or, without one (browsers cannot set it), from the
+/// `connection_init` payload; a bad key there closes the socket (4403 Forbidden).
 async fn subscribe(
     State(state): State<AppState>,
     Extension(endpoint): Extension<Endpoint>,
     caller: Option<Extension<Caller>>,
+    auth: Option<Extension<Auth>>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Some(Extension(caller)) = caller else {
-        return error_response(StatusCode::UNAUTHORIZED, "not authenticated");
-    };
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
+    let upgrade = upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS);
+    if let Some(Extension(caller)) = caller {
+        return upgrade.on_upgrade(move |socket| {
             let mut data = Data::default();
             data.insert(Scope::new(state, caller));
             GraphQLWebSocket::new(socket, endpoint.schema, protocol)
                 .with_data(data)
                 .serve()
-        })
+        });
+    }
+    let Some(Extension(auth)) = auth else {
+        return error_response(StatusCode::UNAUTHORIZED, "not authenticated");
+    };
+    upgrade.on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, endpoint.schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let caller = auth
+                    .caller_from_init(&payload)
+                    .await
+                    .map_err(|_| async_graphql::Error::new("unauthorized"))?;
+                let mut data = Data::default();
+                data.insert(Scope::new(state, caller));
+                Ok(data)
+            })
+            .serve()
+    })
 }

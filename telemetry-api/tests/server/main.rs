@@ -13,3 +13,4 @@ mod python_client;
 mod query_path;
 mod security;
 mod shutdown;
+mod websocket;
