@@ -6,8 +6,9 @@
 //! ```
 //!
 //! The first argument is the number of spans (10 per trace). The store is a temporary SQLite
-//! file, or the file named by a second argument: it is filled on the first run and reused
-//! as it is on later runs, so query changes can be measured without ingesting again.
+//! file, or the SQLite file or `postgres://` URL (an existing database) named by a second
+//! argument: it is filled on the first run and reused as it is on later runs, so query
+//! changes can be measured without ingesting again.
 //! `Store::optimize` runs after ingest, as the server does periodically.
 
 use std::sync::Arc;
@@ -134,17 +135,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(100_000);
     let traces = spans / SPANS_PER_TRACE;
     let dir = tempfile::tempdir()?;
-    let path = std::env::args()
-        .nth(2)
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dir.path().join("perf.db"));
-    let reuse = path.exists();
-    let url = format!("sqlite://{}", path.display());
+    let target = std::env::args().nth(2);
+    let url = match &target {
+        Some(url) if url.starts_with("postgres") => url.clone(),
+        Some(path) => format!("sqlite://{path}"),
+        None => format!("sqlite://{}", dir.path().join("perf.db").display()),
+    };
     let store = Store::connect(&url).await?;
     store.migrate().await?;
-    let project = match store.project_by_slug("perf").await? {
-        Some(p) => p.id,
-        None => store.create_project("perf", "Perf").await?.id,
+    let (project, reuse) = match store.project_by_slug("perf").await? {
+        Some(p) => (p.id, true),
+        None => (store.create_project("perf", "Perf").await?.id, false),
     };
     if !reuse {
         ingest(&store, project, traces).await?;

