@@ -60,9 +60,7 @@ impl Auth {
             None => Err(AuthError::Unauthorized),
         }
     }
-}
 
-impl Auth {
     /// The caller a WebSocket's `connection_init` payload identifies: what browsers send,
     /// since they cannot set headers on a WebSocket. Accepts `{"Authorization": "Bearer …"}`
     /// (any case of the key, Basic too) or `{"apiKey": "…"}`.

@@ -187,6 +187,18 @@ impl ModelPrice {
     }
 }
 
+/// The price of a model: the project's table first, then `fallback`.
+pub fn find_price<'a>(
+    project: Option<&'a PriceTable>,
+    fallback: &'a PriceTable,
+    model: &str,
+    provider: Option<&str>,
+) -> Option<&'a ModelPrice> {
+    project
+        .and_then(|table| table.find(model, provider))
+        .or_else(|| fallback.find(model, provider))
+}
+
 /// The cost of a call: the project's table first, then `fallback`.
 pub fn compute_cost(
     project: Option<&PriceTable>,
@@ -195,10 +207,7 @@ pub fn compute_cost(
     provider: Option<&str>,
     usage: &Usage,
 ) -> Option<Cost> {
-    project
-        .and_then(|table| table.find(model, provider))
-        .or_else(|| fallback.find(model, provider))
-        .and_then(|price| price.cost(usage))
+    find_price(project, fallback, model, provider).and_then(|price| price.cost(usage))
 }
 
 #[cfg(test)]

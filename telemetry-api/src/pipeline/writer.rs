@@ -74,9 +74,9 @@ impl Writer {
                     .for_each(|job| self.finish(job, Err(err.clone())));
             }
             Err(_) => {
-                for job in group {
+                for mut job in group {
                     // Prepared again from the events: the group's statements are spent.
-                    let alone = ingest(&self.store, std::slice::from_ref(&job)).await;
+                    let alone = commit_prepared(&self.store, std::slice::from_mut(&mut job)).await;
                     self.finish(job, alone.map(|_| ()));
                 }
             }
@@ -142,8 +142,8 @@ impl Writer {
     }
 }
 
-/// One shared transaction for the jobs' prepared statements (a job without them, which
-/// cannot happen on the first commit, is prepared here).
+/// One shared transaction for the jobs' prepared statements; a job whose statements were
+/// spent by a failed commit is prepared again from its events.
 async fn commit_prepared(store: &Store, jobs: &mut [Job]) -> Result<IngestReport, CommitError> {
     let mut batches = Vec::with_capacity(jobs.len());
     for job in jobs.iter_mut() {
@@ -165,16 +165,4 @@ async fn commit_prepared(store: &Store, jobs: &mut [Job]) -> Result<IngestReport
 fn failed(err: &telemetry_store::Error, jobs: usize) -> CommitError {
     tracing::error!(error = %err, jobs, "commit failed");
     CommitError::from_store(err)
-}
-
-/// One shared transaction for the jobs' events.
-async fn ingest(store: &Store, jobs: &[Job]) -> Result<IngestReport, CommitError> {
-    let batches: Vec<(ProjectId, &[TelemetryEvent])> = jobs
-        .iter()
-        .map(|job| (job.project, job.events.as_slice()))
-        .collect();
-    store
-        .ingest_many(&batches)
-        .await
-        .map_err(|err| failed(&err, jobs.len()))
 }

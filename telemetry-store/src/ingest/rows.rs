@@ -10,7 +10,7 @@ use telemetry_types::{
     TraceRecord,
 };
 
-use crate::cost::{ModelPrice, PriceTable};
+use crate::cost::{ModelPrice, PriceTable, find_price};
 use crate::error::{Error, Result};
 use crate::time::nanos;
 
@@ -119,10 +119,7 @@ impl<'a> Pricing<'a> {
         if let Some(found) = self.found.borrow().get(&key) {
             return *found;
         }
-        let found = self
-            .project
-            .and_then(|table| table.find(model, provider))
-            .or_else(|| self.fallback.find(model, provider));
+        let found = find_price(self.project, self.fallback, model, provider);
         self.found.borrow_mut().insert(key, found);
         found
     }
