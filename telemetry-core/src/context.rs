@@ -6,13 +6,17 @@ use std::sync::Arc;
 
 use telemetry_types::{SpanId, TraceId};
 
-use crate::propagation::{Baggage, RemoteParent};
-use crate::span::{SpanRef, SpanShared};
-use crate::telemetry::Telemetry;
+use crate::lifecycle::Lifecycle;
+use crate::propagation::baggage::Baggage;
+use crate::propagation::remote_parent::RemoteParent;
+use crate::span::shared::SpanShared;
 
 tokio::task_local! {
     static CURRENT: Context;
 }
+
+/// A future running with a context; returned by [`FutureExt::with_context`](crate::FutureExt::with_context).
+pub type WithContext<F> = tokio::task::futures::TaskLocalFuture<Context, F>;
 
 /// A function that may replace the task-local context with a deeper one known elsewhere.
 pub type ContextResolver = fn(Option<&Context>) -> Option<Context>;
@@ -50,7 +54,7 @@ pub(crate) enum Parent {
 }
 
 /// The current span, baggage and telemetry of a task: cheap to clone, carried by
-/// [`FutureExt::with_context`], [`spawn`] and [`Context::in_scope`].
+/// [`FutureExt::with_context`](crate::FutureExt::with_context), [`spawn`](crate::spawn) and [`Context::in_scope`].
 ///
 /// ```
 /// use telemetry_core::{Context, Telemetry, attrs::AgentRun};
@@ -66,7 +70,9 @@ pub(crate) enum Parent {
 pub struct Context {
     pub(crate) parent: Parent,
     pub(crate) baggage: Option<Arc<Baggage>>,
-    pub(crate) telemetry: Option<Telemetry>,
+    /// The runtime that records new spans when no recording span gives one (set through
+    /// [`with_telemetry`](Self::with_telemetry)).
+    pub(crate) lifecycle: Option<Arc<Lifecycle>>,
 }
 
 impl Context {
@@ -99,11 +105,6 @@ impl Context {
         Context::default()
     }
 
-    /// The current span of this context (a no-op handle when there is none).
-    pub fn span(&self) -> SpanRef {
-        SpanRef::from_parent(self.parent.clone(), self.baggage.clone())
-    }
-
     /// The context's baggage.
     pub fn baggage(&self) -> Option<&Baggage> {
         self.baggage.as_deref()
@@ -115,19 +116,12 @@ impl Context {
         self
     }
 
-    /// This context with `telemetry` as the instance that records new spans (used when the
-    /// context has no recording span to take it from, e.g. after extracting remote headers).
-    pub fn with_telemetry(mut self, telemetry: Telemetry) -> Context {
-        self.telemetry = Some(telemetry);
-        self
-    }
-
-    /// The telemetry instance of this context: the current span's, else the one set with
+    /// The runtime of this context: the current span's, else the one set with
     /// [`with_telemetry`](Self::with_telemetry).
-    pub fn telemetry(&self) -> Option<Telemetry> {
+    pub(crate) fn lifecycle(&self) -> Option<&Arc<Lifecycle>> {
         match &self.parent {
-            Parent::Recording(shared) => Some(shared.telemetry.clone()),
-            _ => self.telemetry.clone(),
+            Parent::Recording(shared) => Some(&shared.lifecycle),
+            _ => self.lifecycle.as_ref(),
         }
     }
 
@@ -145,55 +139,9 @@ impl Context {
     pub fn in_scope<R>(self, f: impl FnOnce() -> R) -> R {
         CURRENT.sync_scope(self, f)
     }
-}
 
-/// A future running with a context; returned by [`FutureExt::with_context`].
-pub type WithContext<F> = tokio::task::futures::TaskLocalFuture<Context, F>;
-
-/// Runs futures inside a span or context, as `tracing::Instrument` does.
-pub trait FutureExt: Future + Sized {
-    /// Runs the future with `span` current: spans started inside become its children.
-    fn in_span(self, span: &SpanRef) -> WithContext<Self> {
-        self.with_context(span.context())
+    /// Runs `future` with this context current (what [`FutureExt`](crate::FutureExt) wraps).
+    pub(crate) fn scope<F: Future>(self, future: F) -> WithContext<F> {
+        CURRENT.scope(self, future)
     }
-
-    /// Runs the future with `cx` current.
-    fn with_context(self, cx: Context) -> WithContext<Self> {
-        CURRENT.scope(cx, self)
-    }
-
-    /// Runs the future with the caller's current context (for handing work to other tasks).
-    fn with_current_context(self) -> WithContext<Self> {
-        self.with_context(Context::current())
-    }
-}
-
-impl<F: Future> FutureExt for F {}
-
-/// `tokio::spawn` that carries the current context into the new task, so spans started there
-/// stay children of the current span.
-///
-/// Must be called inside a Tokio runtime, like `tokio::spawn`.
-pub fn spawn<F>(future: F) -> tokio::task::JoinHandle<F::Output>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    tokio::spawn(future.with_current_context())
-}
-
-/// The span that is current in this task or thread (a no-op handle when there is none).
-///
-/// ```
-/// use telemetry_core::{current_span, FutureExt, Telemetry, attrs::{LlmGeneration, Usage}};
-///
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let telemetry = Telemetry::builder("docs").build().unwrap();
-/// let span = telemetry.span("chat", LlmGeneration::new("gpt-4o", "openai")).start();
-/// async { current_span().record_usage(Usage::new(12, 3)); }.in_span(&span).await;
-/// span.end();
-/// # });
-/// ```
-pub fn current_span() -> SpanRef {
-    Context::with_current(|cx| cx.map(Context::span).unwrap_or_default())
 }

@@ -38,6 +38,8 @@ pub mod __private;
 mod context;
 mod dispatch;
 mod exporter;
+mod instrument;
+mod lifecycle;
 pub mod processors;
 pub mod propagation;
 mod registry;
@@ -48,14 +50,13 @@ mod telemetry;
 pub mod testing;
 mod traces;
 
-pub use context::{
-    Context, ContextResolver, FutureExt, WithContext, current_span, set_context_resolver, spawn,
-};
+pub use context::{Context, ContextResolver, WithContext, set_context_resolver};
 pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
+pub use instrument::{FutureExt, spawn};
 pub use registry::{Registry, Selector, resolve_telemetry};
-pub use span::{Span, SpanBuilder, SpanRef};
-pub use telemetry::{AiTelemetry, BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
+pub use span::{Span, SpanBuilder, SpanRef, current_span};
+pub use telemetry::{BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 
 pub use telemetry_types::*;
 

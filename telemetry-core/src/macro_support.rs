@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 pub use serde;
 pub use telemetry_macros::__span_fields;
 
-pub use crate::context::FutureExt;
 use crate::context::Parent;
+pub use crate::instrument::FutureExt;
 pub use crate::registry::resolve_telemetry;
 use crate::span::{Span, SpanRef};
 use crate::{SpanError, Str};
@@ -108,7 +108,7 @@ impl Input {
     #[inline]
     pub fn new(span: &SpanRef, len: usize) -> Input {
         let capture = match &span.state {
-            Parent::Recording(shared) => shared.telemetry.include_io(),
+            Parent::Recording(shared) => shared.lifecycle.include_io(),
             _ => false,
         };
         Input {

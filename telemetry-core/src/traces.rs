@@ -6,14 +6,26 @@
 //! in [`TelemetryStats::traces_expired`](crate::TelemetryStats::traces_expired).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use telemetry_types::TraceId;
+use telemetry_types::{SpanId, Str, Timestamp, TraceAttributes, TraceId};
 
-use crate::span::TraceShared;
+/// State of one trace shared by its spans in this process.
+pub(crate) struct TraceShared {
+    pub(crate) trace_id: TraceId,
+    pub(crate) name: Str,
+    pub(crate) root_span_id: SpanId,
+    pub(crate) start_time: Timestamp,
+    pub(crate) attributes: Arc<TraceAttributes>,
+    pub(crate) has_error: AtomicBool,
+    /// Set when the trace was released early (it outlived the maximum age).
+    pub(crate) expired: AtomicBool,
+    /// `tracestate` of the remote parent this trace continues, passed on unchanged.
+    pub(crate) trace_state: Option<String>,
+}
 
 /// How often, at most, open traces are checked for age.
 const SWEEP_EVERY: Duration = Duration::from_secs(1);
