@@ -192,13 +192,20 @@ async fn subtree_totals_and_batched_loads() {
         assert_eq!(totals.len(), 3, "the unknown span is absent");
         let root = totals[&(tid(1), sid(1))];
         assert_eq!((root.span_count, root.errored_descendants), (4, 1));
-        assert_eq!((root.input_tokens, root.output_tokens), (1300, 130));
+        assert_eq!(
+            (root.totals.input_tokens, root.totals.output_tokens),
+            (1300, 130)
+        );
         let llm = totals[&(tid(1), sid(2))];
         assert_eq!(
-            (llm.span_count, llm.errored_descendants, llm.input_tokens),
+            (
+                llm.span_count,
+                llm.errored_descendants,
+                llm.totals.input_tokens
+            ),
             (2, 1, 1000)
         );
-        assert_eq!(totals[&(tid(2), sid(10))].total_tokens, 550);
+        assert_eq!(totals[&(tid(2), sid(10))].totals.total_tokens, 550);
 
         let traces = store
             .traces_by_ids(p, &[tid(1), tid(2), tid(7)])
@@ -243,7 +250,11 @@ async fn breakdowns_by_dimension() {
             .find(|r| r.keys == [Some("openai".to_owned())])
             .expect("openai");
         assert_eq!(
-            (openai.calls, openai.input_tokens, openai.output_tokens),
+            (
+                openai.calls,
+                openai.totals.input_tokens,
+                openai.totals.output_tokens
+            ),
             (2, 1300, 130)
         );
         let q = LatencyBreakdown {

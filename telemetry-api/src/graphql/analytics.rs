@@ -11,6 +11,7 @@ use super::errors::{GqlResult, bad_input, from_store};
 use super::inputs::{TimeRangeInput, aggregate, time};
 use super::scope::Scope;
 use super::spans::SpanKind;
+use super::usage_totals::UsageTotalsObject;
 
 /// A column spans can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -133,20 +134,8 @@ pub(crate) struct UsagePoint {
     group: Group,
     /// Spans counted (those with a model, tokens or a cost).
     calls: i64,
-    /// Input tokens (including cached).
-    input_tokens: i64,
-    /// Output tokens (including reasoning).
-    output_tokens: i64,
-    /// Cache-read tokens.
-    cache_read_tokens: i64,
-    /// Cache-write tokens.
-    cache_write_tokens: i64,
-    /// Reasoning tokens.
-    reasoning_tokens: i64,
-    /// Total tokens.
-    total_tokens: i64,
-    /// Cost, USD.
-    cost: f64,
+    #[graphql(flatten)]
+    totals: UsageTotalsObject,
 }
 
 fn bucket(ts: Option<Timestamp>) -> Option<DateTime<Utc>> {
@@ -253,13 +242,7 @@ impl AnalyticsObject {
                 bucket: bucket(r.bucket),
                 group: Group::of(&group_by, r.keys),
                 calls: r.calls,
-                input_tokens: r.input_tokens,
-                output_tokens: r.output_tokens,
-                cache_read_tokens: r.cache_read_tokens,
-                cache_write_tokens: r.cache_write_tokens,
-                reasoning_tokens: r.reasoning_tokens,
-                total_tokens: r.total_tokens,
-                cost: r.cost,
+                totals: r.totals.into(),
             })
             .collect())
     }

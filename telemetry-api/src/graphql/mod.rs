@@ -32,6 +32,7 @@ mod sessions;
 mod spans;
 mod subscription;
 mod traces;
+mod usage_totals;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{Data, ServerError};

@@ -18,6 +18,7 @@ use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
 use super::loaders::{SpanData, TraceSpans};
 use super::scope::Scope;
 use super::traces::TraceObject;
+use super::usage_totals::UsageTotalsObject;
 
 /// The kind of AI operation a span describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -156,20 +157,8 @@ pub(crate) struct SubtreeObject {
     span_count: i64,
     /// Failed descendants (the span itself excluded).
     errored_descendants: i64,
-    /// Input tokens.
-    input_tokens: i64,
-    /// Output tokens.
-    output_tokens: i64,
-    /// Cache-read tokens.
-    cache_read_tokens: i64,
-    /// Cache-write tokens.
-    cache_write_tokens: i64,
-    /// Reasoning tokens.
-    reasoning_tokens: i64,
-    /// Total tokens.
-    total_tokens: i64,
-    /// Cost, USD.
-    cost: f64,
+    #[graphql(flatten)]
+    totals: UsageTotalsObject,
 }
 
 impl From<SubtreeTotals> for SubtreeObject {
@@ -177,13 +166,7 @@ impl From<SubtreeTotals> for SubtreeObject {
         SubtreeObject {
             span_count: t.span_count,
             errored_descendants: t.errored_descendants,
-            input_tokens: t.input_tokens,
-            output_tokens: t.output_tokens,
-            cache_read_tokens: t.cache_read_tokens,
-            cache_write_tokens: t.cache_write_tokens,
-            reasoning_tokens: t.reasoning_tokens,
-            total_tokens: t.total_tokens,
-            cost: t.cost,
+            totals: t.totals.into(),
         }
     }
 }

@@ -7,6 +7,7 @@ use telemetry_types::{SpanType, Timestamp};
 
 use super::Aggregate;
 use super::sql::{Sql, bucket_expr};
+use super::usage_totals::UsageTotals;
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
@@ -25,20 +26,9 @@ pub struct ModelUsageRow {
     pub provider: Option<String>,
     /// Spans calling it.
     pub calls: i64,
-    /// Input tokens (including cached).
-    pub input_tokens: i64,
-    /// Output tokens (including reasoning).
-    pub output_tokens: i64,
-    /// Cache-read tokens.
-    pub cache_read_tokens: i64,
-    /// Cache-write tokens.
-    pub cache_write_tokens: i64,
-    /// Reasoning tokens.
-    pub reasoning_tokens: i64,
-    /// Total tokens.
-    pub total_tokens: i64,
-    /// Cost, USD.
-    pub cost: f64,
+    /// Tokens and cost.
+    #[serde(flatten)]
+    pub totals: UsageTotals,
 }
 
 /// Latency quantiles of one span type (and name) in one bucket. Durations in nanoseconds.
@@ -150,19 +140,9 @@ impl Store {
         let mut sql = Sql::default();
         let bucket = bucket_expr(&mut sql, "start_time", over.bucket_nanos()?);
         let groups = select_groups(&mut sql, &bucket, &["model", "provider"]);
-        let sum = |col: &str| format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}, ");
         sql.push("COUNT(*) AS calls, ");
-        for col in [
-            "input_tokens",
-            "output_tokens",
-            "cache_read_tokens",
-            "cache_write_tokens",
-            "reasoning_tokens",
-            "total_tokens",
-        ] {
-            sql.push(&sum(col));
-        }
-        sql.push("CAST(COALESCE(SUM(cost), 0) AS DOUBLE PRECISION) AS cost FROM spans WHERE project_id = ");
+        UsageTotals::push_sums(&mut sql, "");
+        sql.push("FROM spans WHERE project_id = ");
         let p = sql.bind(project.0);
         sql.push(&p).push(" AND model IS NOT NULL");
         sql.time_range("start_time", &over.time);
@@ -175,13 +155,7 @@ impl Store {
                     model: r.try_get("", "model")?,
                     provider: r.try_get("", "provider")?,
                     calls: r.try_get("", "calls")?,
-                    input_tokens: r.try_get("", "input_tokens")?,
-                    output_tokens: r.try_get("", "output_tokens")?,
-                    cache_read_tokens: r.try_get("", "cache_read_tokens")?,
-                    cache_write_tokens: r.try_get("", "cache_write_tokens")?,
-                    reasoning_tokens: r.try_get("", "reasoning_tokens")?,
-                    total_tokens: r.try_get("", "total_tokens")?,
-                    cost: r.try_get("", "cost")?,
+                    totals: UsageTotals::read(r)?,
                 })
             })
             .collect()

@@ -8,6 +8,7 @@ use telemetry_types::{SpanType, Timestamp};
 
 use super::aggregates::DurationWalk;
 use super::sql::{Sql, bucket_expr};
+use super::usage_totals::UsageTotals;
 use super::{Aggregate, TimeRange};
 use crate::Store;
 use crate::error::{Error, Result};
@@ -52,20 +53,9 @@ pub struct UsageBreakdownRow {
     pub keys: Vec<Option<String>>,
     /// Spans counted (those with a model, tokens or a cost).
     pub calls: i64,
-    /// Input tokens (including cached).
-    pub input_tokens: i64,
-    /// Output tokens (including reasoning).
-    pub output_tokens: i64,
-    /// Cache-read tokens.
-    pub cache_read_tokens: i64,
-    /// Cache-write tokens.
-    pub cache_write_tokens: i64,
-    /// Reasoning tokens.
-    pub reasoning_tokens: i64,
-    /// Total tokens.
-    pub total_tokens: i64,
-    /// Cost, USD.
-    pub cost: f64,
+    /// Tokens and cost.
+    #[serde(flatten)]
+    pub totals: UsageTotals,
 }
 
 /// Latency quantiles of one group in one bucket; durations in nanoseconds.
@@ -97,15 +87,6 @@ pub struct LatencyBreakdown {
     /// Only this model.
     pub model: Option<String>,
 }
-
-const TOKENS: [&str; 6] = [
-    "input_tokens",
-    "output_tokens",
-    "cache_read_tokens",
-    "cache_write_tokens",
-    "reasoning_tokens",
-    "total_tokens",
-];
 
 fn check_dimensions(dims: &[Dimension]) -> Result<()> {
     let mut seen = Vec::new();
@@ -175,15 +156,10 @@ impl Store {
         sql.push("SELECT ")
             .push(&select)
             .push("COUNT(*) AS calls, ");
-        for col in TOKENS {
-            sql.push(&format!(
-                "CAST(COALESCE(SUM({col}), 0) AS BIGINT) AS {col}, "
-            ));
-        }
+        UsageTotals::push_sums(&mut sql, "");
         let p = sql.bind(project.0);
         sql.push(&format!(
-            "CAST(COALESCE(SUM(cost), 0) AS DOUBLE PRECISION) AS cost FROM spans \
-             WHERE project_id = {p} AND (model IS NOT NULL OR total_tokens IS NOT NULL \
+            "FROM spans WHERE project_id = {p} AND (model IS NOT NULL OR total_tokens IS NOT NULL \
              OR input_tokens IS NOT NULL OR cost IS NOT NULL)"
         ));
         sql.time_range("start_time", &over.time);
@@ -196,13 +172,7 @@ impl Store {
                     bucket,
                     keys,
                     calls: r.try_get("", "calls")?,
-                    input_tokens: r.try_get("", "input_tokens")?,
-                    output_tokens: r.try_get("", "output_tokens")?,
-                    cache_read_tokens: r.try_get("", "cache_read_tokens")?,
-                    cache_write_tokens: r.try_get("", "cache_write_tokens")?,
-                    reasoning_tokens: r.try_get("", "reasoning_tokens")?,
-                    total_tokens: r.try_get("", "total_tokens")?,
-                    cost: r.try_get("", "cost")?,
+                    totals: UsageTotals::read(r)?,
                 })
             })
             .filter(|row| !matches!(row, Ok(UsageBreakdownRow { calls: 0, .. })))

@@ -12,6 +12,7 @@ mod spans;
 mod sql;
 mod subtree;
 mod traces;
+mod usage_totals;
 
 use std::time::Duration;
 
@@ -32,6 +33,7 @@ pub use span_search::{
     span_query_cursor,
 };
 pub use subtree::SubtreeTotals;
+pub use usage_totals::UsageTotals;
 
 use crate::error::{Error, Result};
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use telemetry_types::{SpanId, TraceId};
 
 use super::sql::Sql;
+use super::usage_totals::UsageTotals;
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
@@ -18,33 +19,13 @@ pub struct SubtreeTotals {
     pub span_count: i64,
     /// Failed descendants (the span itself excluded).
     pub errored_descendants: i64,
-    /// Input tokens.
-    pub input_tokens: i64,
-    /// Output tokens.
-    pub output_tokens: i64,
-    /// Cache-read tokens.
-    pub cache_read_tokens: i64,
-    /// Cache-write tokens.
-    pub cache_write_tokens: i64,
-    /// Reasoning tokens.
-    pub reasoning_tokens: i64,
-    /// Total tokens.
-    pub total_tokens: i64,
-    /// Cost, USD.
-    pub cost: f64,
+    /// Tokens and cost.
+    #[serde(flatten)]
+    pub totals: UsageTotals,
 }
 
 /// Most spans in one recursive statement.
 const CHUNK: usize = 400;
-
-const TOKEN_COLUMNS: [&str; 6] = [
-    "input_tokens",
-    "output_tokens",
-    "cache_read_tokens",
-    "cache_write_tokens",
-    "reasoning_tokens",
-    "total_tokens",
-];
 
 impl Store {
     /// Subtree totals of each of `spans` that the project has (missing spans are absent from
@@ -67,13 +48,7 @@ impl Store {
                 let totals = SubtreeTotals {
                     span_count: r.try_get("", "n")?,
                     errored_descendants: r.try_get("", "desc_errors")?,
-                    input_tokens: r.try_get("", "input_tokens")?,
-                    output_tokens: r.try_get("", "output_tokens")?,
-                    cache_read_tokens: r.try_get("", "cache_read_tokens")?,
-                    cache_write_tokens: r.try_get("", "cache_write_tokens")?,
-                    reasoning_tokens: r.try_get("", "reasoning_tokens")?,
-                    total_tokens: r.try_get("", "total_tokens")?,
-                    cost: r.try_get("", "cost")?,
+                    totals: UsageTotals::read(&r)?,
                 };
                 out.insert(key, totals);
             }
@@ -104,13 +79,9 @@ fn subtree_sql(project: ProjectId, chunk: &[(TraceId, SpanId)]) -> Sql {
          CAST(COALESCE(SUM(CASE WHEN s.is_error AND s.span_id <> sub.root_span THEN 1 ELSE 0 END), 0) AS BIGINT) AS desc_errors, ",
         pairs.join(", ")
     ));
-    for col in TOKEN_COLUMNS {
-        sql.push(&format!(
-            "CAST(COALESCE(SUM(s.{col}), 0) AS BIGINT) AS {col}, "
-        ));
-    }
+    UsageTotals::push_sums(&mut sql, "s.");
     sql.push(&format!(
-        "CAST(COALESCE(SUM(s.cost), 0) AS DOUBLE PRECISION) AS cost FROM sub JOIN spans s \
+        "FROM sub JOIN spans s \
          ON s.project_id = {p} AND s.trace_id = sub.root_trace AND s.span_id = sub.span_id \
          GROUP BY sub.root_trace, sub.root_span"
     ));

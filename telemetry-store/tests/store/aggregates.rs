@@ -130,12 +130,17 @@ async fn aggregates_match_independent_computation() {
             );
             let e = expected[&key];
             assert_eq!(
-                (row.calls, row.input_tokens, row.output_tokens),
+                (row.calls, row.totals.input_tokens, row.totals.output_tokens),
                 (e.0, e.1, e.2),
                 "{key:?}"
             );
-            assert_eq!(row.total_tokens, e.1 + e.2);
-            assert!(close(row.cost, e.3), "{} vs {}", row.cost, e.3);
+            assert_eq!(row.totals.total_tokens, e.1 + e.2);
+            assert!(
+                close(row.totals.cost, e.3),
+                "{} vs {}",
+                row.totals.cost,
+                e.3
+            );
         }
 
         // Latency quantiles by span type and name, per bucket.

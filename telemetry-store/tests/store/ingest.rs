@@ -233,7 +233,7 @@ async fn large_batches_are_split_below_the_parameter_limit() {
             .await
             .unwrap();
         assert_eq!(usage[0].calls, 3000);
-        assert_eq!(usage[0].input_tokens, 300_000);
+        assert_eq!(usage[0].totals.input_tokens, 300_000);
     })
     .await;
 }
