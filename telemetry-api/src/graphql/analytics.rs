@@ -15,7 +15,7 @@ use super::usage_totals::UsageTotalsObject;
 
 /// A column spans can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "Dimension")]
+#[graphql(name = "Dimension", remote = "telemetry_store::Dimension")]
 pub(crate) enum DimensionKind {
     /// Span type.
     SpanType,
@@ -27,18 +27,6 @@ pub(crate) enum DimensionKind {
     Provider,
     /// Service.
     Service,
-}
-
-impl From<DimensionKind> for Dimension {
-    fn from(d: DimensionKind) -> Self {
-        match d {
-            DimensionKind::SpanType => Dimension::SpanType,
-            DimensionKind::Name => Dimension::Name,
-            DimensionKind::Model => Dimension::Model,
-            DimensionKind::Provider => Dimension::Provider,
-            DimensionKind::Service => Dimension::Service,
-        }
-    }
 }
 
 /// The values of a group's dimensions (only the grouped ones are set).

@@ -22,7 +22,11 @@ use super::usage_totals::UsageTotalsObject;
 
 /// The kind of AI operation a span describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "SpanType", rename_items = "SCREAMING_SNAKE_CASE")]
+#[graphql(
+    name = "SpanType",
+    rename_items = "SCREAMING_SNAKE_CASE",
+    remote = "telemetry_types::SpanType"
+)]
 pub(crate) enum SpanKind {
     /// An agent's run.
     AgentRun,
@@ -50,37 +54,9 @@ pub(crate) enum SpanKind {
     Generic,
 }
 
-impl From<SpanType> for SpanKind {
-    fn from(t: SpanType) -> Self {
-        match t {
-            SpanType::AgentRun => SpanKind::AgentRun,
-            SpanType::WorkflowRun => SpanKind::WorkflowRun,
-            SpanType::WorkflowStep => SpanKind::WorkflowStep,
-            SpanType::LlmGeneration => SpanKind::LlmGeneration,
-            SpanType::ToolCall => SpanKind::ToolCall,
-            SpanType::McpToolCall => SpanKind::McpToolCall,
-            SpanType::MemoryLookup => SpanKind::MemoryLookup,
-            SpanType::MemoryUpdate => SpanKind::MemoryUpdate,
-            SpanType::RagQuery => SpanKind::RagQuery,
-            SpanType::EmbeddingGeneration => SpanKind::EmbeddingGeneration,
-            SpanType::EvalExecution => SpanKind::EvalExecution,
-            SpanType::Generic => SpanKind::Generic,
-        }
-    }
-}
-
-impl From<SpanKind> for SpanType {
-    fn from(k: SpanKind) -> Self {
-        SpanType::ALL
-            .into_iter()
-            .find(|t| SpanKind::from(*t) == k)
-            .unwrap_or(SpanType::Generic)
-    }
-}
-
 /// Outcome of a span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "SpanStatus")]
+#[graphql(name = "SpanStatus", remote = "telemetry_types::SpanStatus")]
 pub(crate) enum StatusKind {
     /// Not set (running, or ended without a verdict).
     Unset,
@@ -88,16 +64,6 @@ pub(crate) enum StatusKind {
     Ok,
     /// Failed.
     Error,
-}
-
-impl From<SpanStatus> for StatusKind {
-    fn from(s: SpanStatus) -> Self {
-        match s {
-            SpanStatus::Unset => StatusKind::Unset,
-            SpanStatus::Ok => StatusKind::Ok,
-            SpanStatus::Error => StatusKind::Error,
-        }
-    }
 }
 
 /// A structured error recorded on a span.
@@ -422,7 +388,8 @@ impl SpanObject {
     }
 }
 
-/// A span column a search condition can test.
+/// A span column a search condition can test. Not a `remote` enum of [`SpanColumn`]: the
+/// store has columns (the parent span id) that GraphQL does not offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(name = "SpanColumn")]
 pub(crate) enum ColumnKind {
@@ -479,7 +446,7 @@ impl From<ColumnKind> for SpanColumn {
 
 /// How a condition compares its field with its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(name = "CompareOp")]
+#[graphql(name = "CompareOp", remote = "telemetry_store::CompareOp")]
 pub(crate) enum OpKind {
     /// Equal.
     Eq,
@@ -501,23 +468,6 @@ pub(crate) enum OpKind {
     Exists,
     /// Absent (no value).
     Missing,
-}
-
-impl From<OpKind> for CompareOp {
-    fn from(o: OpKind) -> Self {
-        match o {
-            OpKind::Eq => CompareOp::Eq,
-            OpKind::Ne => CompareOp::Ne,
-            OpKind::StartsWith => CompareOp::StartsWith,
-            OpKind::Contains => CompareOp::Contains,
-            OpKind::Gt => CompareOp::Gt,
-            OpKind::Gte => CompareOp::Gte,
-            OpKind::Lt => CompareOp::Lt,
-            OpKind::Lte => CompareOp::Lte,
-            OpKind::Exists => CompareOp::Exists,
-            OpKind::Missing => CompareOp::Missing,
-        }
-    }
 }
 
 /// One condition of a span search: exactly one of `column`, `attribute` and `metadata`,
