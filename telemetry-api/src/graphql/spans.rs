@@ -388,8 +388,9 @@ impl SpanObject {
     }
 }
 
-/// A span column a search condition can test. Not a `remote` enum of [`SpanColumn`]: the
-/// store has columns (the parent span id) that GraphQL does not offer.
+// Not a `remote` enum of `SpanColumn`: the store has columns (the parent span id) that
+// GraphQL does not offer, and a remote enum must have the same variants.
+/// A span column a search condition can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(name = "SpanColumn")]
 pub(crate) enum ColumnKind {
