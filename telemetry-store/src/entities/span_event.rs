@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 /// A span event row.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "span_events")]
-pub struct Model {
+pub(crate) struct Model {
     /// Owning project.
     #[sea_orm(primary_key, auto_increment = false)]
     pub project_id: i64,
@@ -28,6 +28,6 @@ pub struct Model {
 
 /// Relations (none are navigated through sea-orm).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub(crate) enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
