@@ -17,19 +17,19 @@ use telemetry_store::{ProjectId, Store};
 use crate::state::Caller;
 
 /// Slug of the project that `--dev` mode writes into and reads from.
-pub const DEV_PROJECT_SLUG: &str = "default";
+pub(crate) const DEV_PROJECT_SLUG: &str = "default";
 
 /// What the auth layer needs: the store that knows the keys, and the project anonymous
 /// requests act for in `--dev` mode.
 #[derive(Debug, Clone)]
-pub struct Auth {
+pub(crate) struct Auth {
     store: Store,
     dev_project: Option<ProjectId>,
 }
 
 /// Why a request was not authenticated.
 #[derive(Debug, thiserror::Error)]
-pub enum AuthError {
+pub(crate) enum AuthError {
     /// No usable credentials, or a key that is unknown or revoked.
     #[error("unauthorized")]
     Unauthorized,
@@ -40,12 +40,12 @@ pub enum AuthError {
 
 impl Auth {
     /// Keys checked against `store`; anonymous requests act for `dev_project` when set.
-    pub fn new(store: Store, dev_project: Option<ProjectId>) -> Self {
+    pub(crate) fn new(store: Store, dev_project: Option<ProjectId>) -> Self {
         Auth { store, dev_project }
     }
 
     /// The caller a request's headers identify.
-    pub async fn caller(&self, headers: &HeaderMap) -> Result<Caller, AuthError> {
+    pub(crate) async fn caller(&self, headers: &HeaderMap) -> Result<Caller, AuthError> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return self
                 .dev_project
@@ -64,7 +64,10 @@ impl Auth {
     /// The caller a WebSocket's `connection_init` payload identifies: what browsers send,
     /// since they cannot set headers on a WebSocket. Accepts `{"Authorization": "Bearer …"}`
     /// (any case of the key, Basic too) or `{"apiKey": "…"}`.
-    pub async fn caller_from_init(&self, payload: &serde_json::Value) -> Result<Caller, AuthError> {
+    pub(crate) async fn caller_from_init(
+        &self,
+        payload: &serde_json::Value,
+    ) -> Result<Caller, AuthError> {
         let field = |name: &str| {
             payload.as_object().and_then(|fields| {
                 fields
@@ -86,7 +89,7 @@ impl Auth {
 }
 
 /// The secret of a Bearer or Basic `Authorization` header value.
-pub fn secret_from_header(value: &HeaderValue) -> Option<String> {
+pub(crate) fn secret_from_header(value: &HeaderValue) -> Option<String> {
     let text = value.to_str().ok()?.trim();
     let (scheme, rest) = text.split_once(' ')?;
     let rest = rest.trim();
@@ -114,7 +117,11 @@ fn is_socket(request: &Request) -> bool {
 
 /// Middleware: inserts the [`Caller`] into the request's extensions, or answers 401.
 /// GraphiQL's page is served without credentials (the queries it sends still need them).
-pub async fn authenticate(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+pub(crate) async fn authenticate(
+    State(auth): State<Auth>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let anonymous = !request.headers().contains_key(header::AUTHORIZATION);
     if is_public_page(&request) && anonymous {
         return next.run(request).await;

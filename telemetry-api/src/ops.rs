@@ -12,7 +12,7 @@ use crate::prometheus;
 use crate::state::AppState;
 
 /// The operations routes over the app state; `/metrics` renders `handle`.
-pub fn router(handle: PrometheusHandle) -> Router<AppState> {
+pub(crate) fn router(handle: PrometheusHandle) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -33,7 +33,7 @@ const BATCH_BUCKETS: &[f64] = &[
 
 /// The process-wide Prometheus recorder, installed on first use (servers started in the same
 /// process, as in tests, share it).
-pub fn handle() -> PrometheusHandle {
+pub(crate) fn handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(install).clone()
 }
@@ -62,7 +62,7 @@ fn install() -> PrometheusHandle {
 }
 
 /// Renders the metrics, after refreshing the pool gauges.
-pub fn render(handle: &PrometheusHandle, store: &Store) -> String {
+pub(crate) fn render(handle: &PrometheusHandle, store: &Store) -> String {
     let (open, idle) = pool_use(store);
     gauge!("telemetry_db_pool_connections", "state" => "open").set(open as f64);
     gauge!("telemetry_db_pool_connections", "state" => "idle").set(idle as f64);
@@ -86,12 +86,12 @@ fn pool_use(store: &Store) -> (u32, usize) {
 }
 
 /// Spans stored through `route`.
-pub fn spans_accepted(route: &'static str, spans: usize) {
+pub(crate) fn spans_accepted(route: &'static str, spans: usize) {
     counter!("telemetry_spans_accepted_total", "route" => route).increment(spans as u64);
 }
 
 /// Spans refused on `route` for `reason`.
-pub fn spans_rejected(route: &'static str, reason: &'static str, spans: usize) {
+pub(crate) fn spans_rejected(route: &'static str, reason: &'static str, spans: usize) {
     if spans > 0 {
         counter!("telemetry_spans_rejected_total", "route" => route, "reason" => reason)
             .increment(spans as u64);
@@ -99,7 +99,7 @@ pub fn spans_rejected(route: &'static str, reason: &'static str, spans: usize) {
 }
 
 /// A request on `route` refused for `reason`.
-pub fn request_rejected(route: &'static str, reason: &'static str) {
+pub(crate) fn request_rejected(route: &'static str, reason: &'static str) {
     counter!("telemetry_ingest_requests_rejected_total", "route" => route, "reason" => reason)
         .increment(1);
 }
@@ -124,7 +124,7 @@ pub(crate) fn retention_deleted(traces: u64) {
 }
 
 /// Middleware: one structured log line and one latency sample per request.
-pub async fn track_requests(request: Request, next: Next) -> Response {
+pub(crate) async fn track_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();

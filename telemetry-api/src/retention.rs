@@ -11,7 +11,12 @@ use tokio::sync::watch;
 const BATCH_TRACES: u64 = 1_000;
 
 /// Runs a retention pass every `interval` (the first one at once) until `stop` changes.
-pub async fn run(store: Store, days: u32, interval: Duration, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run(
+    store: Store,
+    days: u32,
+    interval: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     let keep = Duration::from_secs(u64::from(days) * 86_400);
     let mut ticker = tokio::time::interval(interval.max(Duration::from_secs(1)));
     loop {
@@ -23,7 +28,7 @@ pub async fn run(store: Store, days: u32, interval: Duration, mut stop: watch::R
 }
 
 /// One pass: deletes the traces that started before now − `keep`.
-pub async fn pass(store: &Store, keep: Duration) {
+pub(crate) async fn pass(store: &Store, keep: Duration) {
     let now = Timestamp::now().as_unix_nanos();
     let keep_nanos = u64::try_from(keep.as_nanos()).unwrap_or(u64::MAX);
     let cutoff = Timestamp::from_unix_nanos(now.saturating_sub(keep_nanos));
@@ -44,7 +49,7 @@ pub async fn pass(store: &Store, keep: Duration) {
 
 /// Refreshes the planner's statistics every `interval` (the first time at once) until `stop`
 /// changes: without them SQLite picks plans hundreds of times slower as the store grows.
-pub async fn optimize(store: Store, interval: Duration, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn optimize(store: Store, interval: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticker = tokio::time::interval(interval.max(Duration::from_secs(1)));
     loop {
         tokio::select! {

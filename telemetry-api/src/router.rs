@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::{ops, prometheus};
 
 /// The application: `/healthz`, `/readyz`, `/metrics`, the ingest routes and GraphQL.
-pub fn app(state: AppState, ingest: IngestState, auth: Auth) -> Router {
+pub(crate) fn app(state: AppState, ingest: IngestState, auth: Auth) -> Router {
     let protected: Router<AppState> = Router::new()
         .merge(ingest::router(ingest))
         .merge(crate::graphql::router())
