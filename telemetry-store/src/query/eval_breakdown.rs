@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use telemetry_types::Timestamp;
 
+use super::score_averages::BY_MODEL;
 use super::sql::{Sql, bucket_expr};
 use super::{Aggregate, TimeRange};
 use crate::Store;
@@ -116,28 +117,17 @@ impl Store {
         name: &str,
         time: &TimeRange,
     ) -> Result<Vec<ModelScore>> {
-        let mut sql = Sql::default();
-        let p = sql.bind(project.0);
-        let n = sql.bind(name);
-        sql.push(&format!(
-            "SELECT model, COUNT(*) AS n, CAST(AVG(value) AS DOUBLE PRECISION) AS avg_v FROM (\
-             SELECT DISTINCT s.id, s.value, sp.model FROM scores s JOIN spans sp \
-             ON sp.project_id = s.project_id AND sp.trace_id = s.trace_id \
-             AND sp.model IS NOT NULL AND (s.span_id IS NULL OR sp.span_id = s.span_id) \
-             WHERE s.project_id = {p} AND s.name = {n} AND s.value IS NOT NULL"
-        ));
-        sql.time_range("s.created_at", time);
-        sql.push(") scored GROUP BY model ORDER BY model");
-        let rows = sql.fetch(&self.db).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ModelScore {
-                    model: r.try_get("", "model")?,
-                    count: r.try_get("", "n")?,
-                    avg: r.try_get("", "avg_v")?,
-                })
+        let groups = self.score_averages(project, name, time, &BY_MODEL);
+        Ok(groups
+            .await?
+            .into_iter()
+            .map(|g| ModelScore {
+                // The join keeps only spans that name a model.
+                model: g.key.unwrap_or_default(),
+                count: g.count,
+                avg: g.avg,
             })
-            .collect()
+            .collect())
     }
 
     /// Numeric scores of `name` below `threshold`, lowest first (each names its trace and,

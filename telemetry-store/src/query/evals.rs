@@ -5,6 +5,7 @@ use sea_orm::QueryResult;
 use serde::{Deserialize, Serialize};
 use telemetry_types::Timestamp;
 
+use super::score_averages::BY_TRACE_NAME;
 use super::sql::{Sql, bucket_expr};
 use super::{Aggregate, TimeRange};
 use crate::Store;
@@ -247,26 +248,16 @@ impl Store {
         name: &str,
         time: &TimeRange,
     ) -> Result<Vec<TraceNameScore>> {
-        let mut sql = Sql::default();
-        let p = sql.bind(project.0);
-        let n = sql.bind(name);
-        sql.push(&format!(
-            "SELECT t.name AS trace_name, COUNT(*) AS n, AVG(s.value) AS avg \
-             FROM scores s JOIN traces t ON t.project_id = s.project_id AND t.trace_id = s.trace_id \
-             WHERE s.project_id = {p} AND s.name = {n} AND s.value IS NOT NULL"
-        ));
-        sql.time_range("s.created_at", time);
-        sql.push(" GROUP BY t.name ORDER BY t.name");
-        let rows = sql.fetch(&self.db).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TraceNameScore {
-                    trace_name: r.try_get("", "trace_name")?,
-                    count: r.try_get("", "n")?,
-                    avg: r.try_get("", "avg")?,
-                })
+        let groups = self.score_averages(project, name, time, &BY_TRACE_NAME);
+        Ok(groups
+            .await?
+            .into_iter()
+            .map(|g| TraceNameScore {
+                trace_name: g.key,
+                count: g.count,
+                avg: g.avg,
             })
-            .collect()
+            .collect())
     }
 
     /// The traces behind the lowest scores of `name` below `threshold`, lowest first.

@@ -5,6 +5,7 @@ mod batch;
 mod breakdown;
 mod eval_breakdown;
 mod evals;
+mod score_averages;
 mod session_lookup;
 mod sessions;
 mod span_search;
