@@ -24,7 +24,7 @@ pub type ContextResolver = fn(Option<&Context>) -> Option<Context>;
 static RESOLVER: std::sync::OnceLock<ContextResolver> = std::sync::OnceLock::new();
 
 /// Installs, once per process, a resolver consulted by [`Context::current`],
-/// [`current_span`] and every span started without an explicit parent: it gets the
+/// [`current_span`](crate::current_span) and every span started without an explicit parent: it gets the
 /// task-local context (if any) and returns `Some` to use another one instead. Bridges use it
 /// so that a span started inside a `tracing` span or an active OpenTelemetry span becomes its
 /// child (see the `telemetry-bridges` crate). Returns `false` if a resolver was already set.
