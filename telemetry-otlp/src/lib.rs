@@ -65,6 +65,7 @@ mod from_otlp;
 mod names;
 mod native;
 mod read;
+pub mod rewrite;
 pub mod semconv;
 mod table;
 mod to_otlp;
