@@ -313,7 +313,7 @@ async fn drop_pg(admin_url: &str, name: &str) {
 /// 20 000 spans (what the pipeline's writer does), without HTTP.
 fn stages(db: &std::path::Path, spans: usize, batch: usize) {
     use std::sync::Arc as A;
-    use telemetry_exporters::otel;
+    use telemetry_otlp as otel;
     use telemetry_types::TelemetryEvent;
     let requests = spans.div_ceil(batch);
     let bodies: Vec<Vec<u8>> = (0..requests).map(|r| encode_request(r, batch)).collect();

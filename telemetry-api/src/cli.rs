@@ -75,8 +75,8 @@ pub(crate) struct ServeArgs {
     /// `default` project. Refused unless --listen is a loopback address.
     #[arg(long, env = "TELEMETRY_DEV")]
     pub dev: bool,
-    /// Seed demo agent traces through our SDK and HTTP exporter into the server itself
-    /// (implies --dev on a loopback address, so GraphiQL shows them without a key).
+    /// Seed demo agent traces (a recording of our SDK, replayed as OTLP) into the server
+    /// itself (implies --dev on a loopback address, so GraphiQL shows them without a key).
     #[arg(long)]
     pub demo: bool,
 }

@@ -1,23 +1,31 @@
-//! `serve --demo`: realistic agent traces sent through our own SDK and HTTP exporter to the
-//! server itself, over the real ingest path (a key is created for the target project).
+//! `serve --demo`: realistic agent traces replayed to the server itself, over the real OTLP
+//! ingest path (socket, auth, `POST /v1/traces`, protobuf decode, mapping, store) with a key
+//! created for the target project.
 //!
-//! Each conversation is an agent run with two LLM generations (tokens and cost), a tool
-//! call (the first conversation's fails), a RAG query with its embedding, and an eval trace
-//! that scores the run.
+//! The traces are a committed recording of our SDK (`fixtures/demo/conversations.pb`, written
+//! by `cargo xtask demo-fixture`): each conversation is an agent run with two LLM generations
+//! (tokens and cost), a tool call (the first conversation's fails), a RAG query with its
+//! embedding, and an eval trace that scores the run. Each replay gets fresh ids and is moved
+//! so that its last span ends now.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use telemetry_core::attrs::{
-    AgentRun, Cost, EmbeddingGeneration, EvalExecution, LlmGeneration, LlmOperation,
-    ModelParameters, RagQuery, ToolCall, Usage,
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
-use telemetry_core::{FutureExt, SpanError, Telemetry, TraceId};
-use telemetry_exporters::http::{HttpExporter, HttpExporterConfig, WireFormat};
+use prost::Message;
+use telemetry_otlp::rewrite;
 use telemetry_store::{ProjectId, Store};
+use telemetry_types::{SpanId, TraceId};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
-/// Conversations seeded.
+/// Conversations in the recording.
 pub const CONVERSATIONS: usize = 4;
+
+/// The recording: one OTLP protobuf request.
+const FIXTURE: &[u8] = include_bytes!("../fixtures/demo/conversations.pb");
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -25,167 +33,78 @@ pub enum DemoError {
     /// The key could not be created.
     #[error("cannot create the demo key: {0}")]
     Store(#[from] telemetry_store::Error),
-    /// The exporter could not be built.
-    #[error("cannot build the demo exporter: {0}")]
-    Exporter(#[from] telemetry_exporters::http::HttpExporterError),
-    /// The SDK could not be built.
-    #[error("cannot build the demo SDK instance: {0}")]
-    Sdk(#[from] telemetry_core::BuildError),
-    /// Delivery failed.
-    #[error("demo spans were not all delivered: {0}")]
-    Export(#[from] telemetry_core::ExportError),
+    /// The embedded recording does not decode.
+    #[error("the demo recording does not decode: {0}")]
+    Fixture(#[from] telemetry_otlp::DecodeError),
+    /// The server could not be reached.
+    #[error("cannot send the demo traces: {0}")]
+    Io(#[from] std::io::Error),
+    /// The server refused the request.
+    #[error("the server answered {0}")]
+    Refused(String),
 }
 
 /// Seeds the demo traces into `project` through the server at `addr`; returns the spans
 /// delivered.
 pub async fn seed(store: &Store, project: ProjectId, addr: SocketAddr) -> Result<u64, DemoError> {
     let key = store.create_api_key(project, "demo").await?;
-    let exporter = HttpExporter::new(
-        HttpExporterConfig::new(format!("http://{addr}/api/v1/events"))
-            .format(WireFormat::Native)
-            .header("authorization", format!("Bearer {}", key.secret))
-            .timeout(Duration::from_secs(10)),
-    )?;
-    let telemetry = Telemetry::builder("support-bot")
-        .environment("demo")
-        .exporter(exporter.clone())
-        .build()?;
-    for conversation in 0..CONVERSATIONS {
-        let trace = agent_run(&telemetry, conversation).await;
-        if let Some(trace) = trace {
-            evaluate(&telemetry, trace, conversation);
-        }
+    let request = replay(now_nanos())?;
+    let rejected = post(addr, &key.secret, &request.encode_to_vec()).await?;
+    Ok(span_count(&request).saturating_sub(rejected))
+}
+
+/// The recording with fresh ids, moved so that its last timestamp is `now` (Unix nanos).
+pub fn replay(now: u64) -> Result<ExportTraceServiceRequest, DemoError> {
+    let mut request = telemetry_otlp::decode_protobuf(FIXTURE)?;
+    rewrite::remap_ids(
+        &mut request,
+        |_| TraceId::random().to_bytes(),
+        |_| SpanId::random().to_bytes(),
+    );
+    let last = rewrite::timestamps(&request)
+        .into_iter()
+        .max()
+        .unwrap_or(now);
+    let shift = now.saturating_sub(last);
+    rewrite::retime(&mut request, |t| t + shift);
+    Ok(request)
+}
+
+fn span_count(request: &ExportTraceServiceRequest) -> u64 {
+    let scopes = request.resource_spans.iter().flat_map(|r| &r.scope_spans);
+    scopes.map(|s| s.spans.len() as u64).sum()
+}
+
+fn now_nanos() -> u64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// One `POST /v1/traces` over HTTP/1.1 (the server's own socket: no client library needed
+/// for one request to loopback); any status but 200 is an error. Returns the spans the
+/// server's partial success says it rejected.
+async fn post(addr: SocketAddr, secret: &str, body: &[u8]) -> Result<u64, DemoError> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let head = format!(
+        "POST /v1/traces HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {secret}\r\n\
+         content-type: application/x-protobuf\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n");
+    let (head, body) = answer.split_at(split.map_or(answer.len(), |at| at + 4));
+    let head = String::from_utf8_lossy(head);
+    let status = head.lines().next().unwrap_or_default();
+    if status.split_whitespace().nth(1) != Some("200") {
+        return Err(DemoError::Refused(status.to_owned()));
     }
-    telemetry.shutdown().await?;
-    Ok(exporter.stats().delivered)
-}
-
-const QUESTIONS: [&str; CONVERSATIONS] = [
-    "Where is my order A-1001?",
-    "What is the refund policy for opened items?",
-    "Can I change the delivery address?",
-    "Do you ship to Canada?",
-];
-
-/// One agent run; returns its trace id.
-async fn agent_run(telemetry: &Telemetry, conversation: usize) -> Option<TraceId> {
-    let question = QUESTIONS[conversation % QUESTIONS.len()];
-    let run = telemetry
-        .trace("support-agent", AgentRun::named("support-agent"))
-        .user_id(format!("user-{}", conversation % 3))
-        .session_id(format!("session-{}", conversation / 2))
-        .tag("demo")
-        .input(question)
-        .start();
-    let trace = run.trace_id();
-    async {
-        let plan = generate(telemetry, "gpt-4o", question, (412, 38), 0.00141).await;
-        let _ = call_tool(telemetry, conversation).await;
-        retrieve(telemetry, question).await;
-        generate(telemetry, "gpt-4o-mini", &plan, (1210, 164), 0.00028).await;
-    }
-    .in_span(&run)
-    .await;
-    run.end_with_output("Your order ships tomorrow; refunds take 5 business days.");
-    trace
-}
-
-async fn generate(
-    telemetry: &Telemetry,
-    model: &str,
-    prompt: &str,
-    (input, output): (u64, u64),
-    cost: f64,
-) -> String {
-    let span = telemetry
-        .span(
-            format!("chat {model}"),
-            LlmGeneration {
-                operation: Some(LlmOperation::Chat),
-                parameters: Some(ModelParameters {
-                    temperature: Some(0.2),
-                    ..ModelParameters::default()
-                }),
-                ..LlmGeneration::new(model.to_owned(), "openai")
-            },
-        )
-        .input(prompt)
-        .start();
-    tokio::time::sleep(Duration::from_millis(15)).await;
-    span.record_usage(Usage::new(input, output));
-    span.record_cost(Cost::total_usd(cost));
-    let answer = "I will look up the order and the refund policy.".to_owned();
-    span.end_with_output(&answer);
-    answer
-}
-
-/// The first conversation's tool call fails, as tools do.
-async fn call_tool(telemetry: &Telemetry, conversation: usize) -> Result<String, SpanError> {
-    let span = telemetry
-        .span("execute_tool lookup_order", ToolCall::named("lookup_order"))
-        .input(r#"{"order":"A-1001"}"#)
-        .start();
-    tokio::time::sleep(Duration::from_millis(8)).await;
-    if conversation == 0 {
-        let error = SpanError::new("OrderApiError", "order service returned 502").retryable(true);
-        span.end_with_error(error.clone());
-        return Err(error);
-    }
-    span.end_with_output("ships tomorrow");
-    Ok("ships tomorrow".to_owned())
-}
-
-async fn retrieve(telemetry: &Telemetry, question: &str) {
-    let span = telemetry
-        .span(
-            "retrieval policies",
-            RagQuery {
-                top_k: Some(3),
-                vector_store: Some("pgvector".into()),
-                ..RagQuery::new("policies", question)
-            },
-        )
-        .start();
-    async {
-        let embed = telemetry
-            .span(
-                "embeddings text-embedding-3-small",
-                EmbeddingGeneration {
-                    input_count: Some(1),
-                    dimensions: Some(1536),
-                    usage: Some(Usage::new(12, 0)),
-                    ..EmbeddingGeneration::new("text-embedding-3-small", "openai")
-                },
-            )
-            .input(question)
-            .start();
-        tokio::time::sleep(Duration::from_millis(4)).await;
-        embed.end();
-    }
-    .in_span(&span)
-    .await;
-    span.end_with_output(&["Refunds are processed within 5 business days."]);
-}
-
-/// An eval trace scoring the run (faithfulness, lower on the failed conversation).
-fn evaluate(telemetry: &Telemetry, trace: TraceId, conversation: usize) {
-    let score = if conversation == 0 {
-        0.42
-    } else {
-        0.9 - 0.05 * conversation as f64
-    };
-    let span = telemetry
-        .trace(
-            "eval faithfulness",
-            EvalExecution {
-                score: Some(score),
-                threshold: Some(0.7),
-                passed: Some(score >= 0.7),
-                reason: Some("answer compared with the retrieved policy".to_owned()),
-                evaluated_trace_id: Some(trace),
-                ..EvalExecution::new("llm_judge", "faithfulness")
-            },
-        )
-        .start();
-    span.end();
+    let partial = ExportTraceServiceResponse::decode(body)
+        .ok()
+        .and_then(|r| r.partial_success);
+    Ok(partial.map_or(0, |p| u64::try_from(p.rejected_spans).unwrap_or(0)))
 }

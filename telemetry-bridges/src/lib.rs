@@ -5,7 +5,7 @@
 //!   `tracing_subscriber::Layer`. Spans with GenAI fields (`gen_ai.*`, as rig and other crates
 //!   record them, also when recorded after creation) become LLM generation, tool call, agent
 //!   run, embedding … spans through the same mapping OTLP ingest uses
-//!   ([`telemetry_exporters::otel::span_from_attributes`]); other spans become generic spans or
+//!   ([`telemetry_otlp::span_from_attributes`]); other spans become generic spans or
 //!   are skipped by a target/level filter; events become span events; `error` fields and
 //!   `#[instrument(err)]` errors become the span's structured error.
 //! - **OpenTelemetry ↔ our context** (feature `otel-bridge`): a span started while an

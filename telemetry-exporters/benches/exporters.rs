@@ -253,9 +253,9 @@ fn stages(c: &mut Criterion) {
     });
     let records: Vec<_> = spans.iter().filter_map(|e| e.span().cloned()).collect();
     group.bench_function("otlp_map_and_encode", |b| {
-        b.iter(|| black_box(telemetry_exporters::otel::export_request(&records).encode_to_vec()))
+        b.iter(|| black_box(telemetry_otlp::export_request(&records).encode_to_vec()))
     });
-    let protobuf = telemetry_exporters::otel::export_request(&records).encode_to_vec();
+    let protobuf = telemetry_otlp::export_request(&records).encode_to_vec();
     group.bench_function("gzip1_compress_protobuf", |b| {
         b.iter(|| {
             let mut encoder =

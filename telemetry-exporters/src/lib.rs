@@ -1,8 +1,7 @@
-//! Exporters for AI telemetry, each owning its batching and delivery, and the one two-way
-//! mapping between typed AI spans and OpenTelemetry (OTLP, GenAI semantic conventions).
+//! Exporters for AI telemetry, each owning its batching and delivery. The OpenTelemetry
+//! mapping they encode with lives in `telemetry-otlp`.
 //!
 //! - [`ConsoleExporter`]: each finished trace as an indented tree, for development.
-//! - [`otel`]: typed spans ⇄ OTLP spans (also used by the server to ingest any OTel client).
 //! - [`HttpExporter`] (feature `http`): OTLP/HTTP (protobuf or JSON) or native JSON batches,
 //!   gzip, retries with backoff, bounded buffer with counted drops.
 //! - [`FileExporter`] (feature `file`, `zstd`): JSON Lines, gzip/zstd, rotation, and
@@ -26,7 +25,6 @@
 //! ```
 
 pub mod console;
-pub mod otel;
 
 pub use console::ConsoleExporter;
 

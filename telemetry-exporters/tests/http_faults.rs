@@ -100,7 +100,7 @@ fn span_numbers(headers: &HeaderMap, body: &[u8]) -> Vec<u64> {
     } else {
         raw.extend_from_slice(body);
     }
-    let request = telemetry_exporters::otel::decode_protobuf(&raw).unwrap();
+    let request = telemetry_otlp::decode_protobuf(&raw).unwrap();
     request
         .resource_spans
         .iter()

@@ -17,8 +17,9 @@ use telemetry_core::{
     Timestamp, TraceId,
 };
 use telemetry_exporters::http::{
-    HttpCompression, HttpExporter, HttpExporterConfig, NativeBatch, RetryPolicy, WireFormat,
+    HttpCompression, HttpExporter, HttpExporterConfig, RetryPolicy, WireFormat,
 };
+use telemetry_otlp::NativeBatch;
 use tokio::net::TcpListener;
 
 #[derive(Clone, Debug)]
@@ -107,8 +108,8 @@ async fn otlp_json_carries_every_span_and_the_headers() {
         assert_eq!(request.headers[header::CONTENT_TYPE], "application/json");
         assert_eq!(request.headers[header::AUTHORIZATION], "Bearer token-1");
         assert!(request.headers.get(header::CONTENT_ENCODING).is_none());
-        let decoded = telemetry_exporters::otel::decode_json(&request.body).unwrap();
-        let spans = telemetry_exporters::otel::spans_from_request(decoded);
+        let decoded = telemetry_otlp::decode_json(&request.body).unwrap();
+        let spans = telemetry_otlp::spans_from_request(decoded);
         names.extend(spans.spans.iter().map(|s| s.name.to_string()));
     }
     let expected: Vec<String> = (0..100).map(|i| format!("tool {i}")).collect();
@@ -230,10 +231,8 @@ async fn behind_the_core_every_span_of_an_agent_run_is_delivered() {
         .unwrap()
         .iter()
         .map(|r| {
-            let request = telemetry_exporters::otel::decode_protobuf(&r.body).unwrap();
-            telemetry_exporters::otel::spans_from_request(request)
-                .spans
-                .len()
+            let request = telemetry_otlp::decode_protobuf(&r.body).unwrap();
+            telemetry_otlp::spans_from_request(request).spans.len()
         })
         .sum();
     assert_eq!(spans, 500);

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{bench, ci, compat, exit, import, migrate};
+use crate::{bench, ci, compat, demo_fixture, exit, import, migrate};
 
 /// The project's operator and contributor tool: migrations, compatibility checks, import,
 /// benchmarks and the CI gate.
@@ -30,6 +30,10 @@ pub enum Command {
     /// End-to-end benchmarks, with a results table, JSON output and `--compare`.
     #[command(after_help = exit::HELP)]
     Bench(bench::BenchArgs),
+    /// Record the server's demo traces (`serve --demo`) with the SDK into their OTLP fixture,
+    /// or `--check` that the committed fixture is up to date.
+    #[command(after_help = exit::HELP)]
+    DemoFixture(demo_fixture::DemoFixtureArgs),
     /// The CI gate: the same steps as `.ci/run`.
     #[command(after_help = exit::HELP)]
     Ci(ci::CiArgs),
@@ -43,6 +47,7 @@ impl Cli {
             Command::Compat(args) => compat::run(args),
             Command::Import(args) => import::run(args),
             Command::Bench(args) => bench::run(args),
+            Command::DemoFixture(args) => demo_fixture::run(args),
             Command::Ci(args) => ci::run(args),
         }
     }

@@ -6,6 +6,7 @@
 //! | `cargo xtask compat [wire/schema/otel/api]` | compatibility checks (wire fixtures, migrations with data, OTel mapping snapshot, public API) |
 //! | `cargo xtask import PATH` | the file exporter's JSON Lines into a store, idempotently |
 //! | `cargo xtask bench [NAME]` | end-to-end benchmarks, JSON results, `--compare` against a saved run |
+//! | `cargo xtask demo-fixture [--check]` | records the server's demo traces (`serve --demo`) into its OTLP fixture |
 //! | `cargo xtask ci` | the CI gate, the same steps as `.ci/run` |
 //!
 //! Exit codes scripts can trust: [`exit::OK`] (0), [`exit::CHECK_FAILED`] (1: a check found
@@ -27,6 +28,7 @@ pub mod cli;
 pub mod compat;
 pub mod dataset;
 pub mod db;
+pub mod demo_fixture;
 pub mod exit;
 pub mod import;
 pub mod migrate;

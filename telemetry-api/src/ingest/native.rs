@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use telemetry_exporters::http::{NATIVE_FORMAT, NATIVE_VERSION, NativeResponse};
+use telemetry_otlp::{NATIVE_FORMAT, NATIVE_VERSION, NativeResponse};
 use telemetry_types::TelemetryEvent;
 
 use super::IngestState;

@@ -12,7 +12,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use prost::Message;
-use telemetry_exporters::otel::{self, DecodedSpans};
+use telemetry_otlp::{self as otel, DecodedSpans};
 use telemetry_types::{SpanRecord, TelemetryEvent};
 
 use super::IngestState;

@@ -6,7 +6,7 @@ use prost::Message;
 use telemetry_api::ingest::body::OtlpFormat;
 use telemetry_api::ingest::native::parse_batch;
 use telemetry_api::ingest::otlp::decode;
-use telemetry_exporters::otel;
+use telemetry_otlp as otel;
 
 use crate::common::{chat_span, request};
 

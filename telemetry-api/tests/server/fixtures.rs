@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use telemetry_exporters::otel;
+use telemetry_otlp as otel;
 use telemetry_types::{SpanRecord, SpanType};
 
 use crate::common::{TestServer, each_db};

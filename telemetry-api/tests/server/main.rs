@@ -5,6 +5,7 @@
 mod bad_input;
 mod common;
 mod decode_props;
+mod demo;
 mod fixtures;
 mod load;
 mod native;

@@ -36,8 +36,18 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use telemetry_core::{SamplingStrategy, Telemetry, TelemetryBuilder};
+use telemetry_otlp::{InvalidKeyValue, OtlpEnv};
 
 pub use source::{EnvSource, ProcessEnv};
+
+impl From<InvalidKeyValue> for ConfigError {
+    fn from(error: InvalidKeyValue) -> Self {
+        ConfigError::InvalidList {
+            variable: error.variable,
+            item: error.item,
+        }
+    }
+}
 
 /// Why configuration could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +127,7 @@ impl Settings {
                 .map(|v| parse::key_values(name, &v))
                 .transpose()
         };
+        let otlp = OtlpEnv::new(|name: &str| env.var(name));
         let resource_attributes = list("OTEL_RESOURCE_ATTRIBUTES")?;
         let service_name = env.var("OTEL_SERVICE_NAME").or_else(|| {
             resource_attributes
@@ -137,9 +148,9 @@ impl Settings {
             service_name,
             enabled,
             sampling,
-            otlp_endpoint: env.var("OTEL_EXPORTER_OTLP_ENDPOINT"),
-            otlp_traces_endpoint: env.var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
-            otlp_headers: list("OTEL_EXPORTER_OTLP_HEADERS")?,
+            otlp_endpoint: otlp.endpoint(),
+            otlp_traces_endpoint: otlp.traces_endpoint(),
+            otlp_headers: otlp.headers()?,
             resource_attributes,
         })
     }
@@ -210,10 +221,10 @@ impl Settings {
 
     /// The OTLP/HTTP traces URL: `otlp_traces_endpoint`, else `otlp_endpoint` + `/v1/traces`.
     pub fn otlp_traces_endpoint(&self) -> Option<String> {
-        self.otlp_traces_endpoint.clone().or_else(|| {
-            let base = self.otlp_endpoint.as_deref()?.trim_end_matches('/');
-            Some(format!("{base}/v1/traces"))
-        })
+        telemetry_otlp::traces_url(
+            self.otlp_traces_endpoint.clone(),
+            self.otlp_endpoint.clone(),
+        )
     }
 
     fn resource(&self, keys: &[&str]) -> Option<String> {

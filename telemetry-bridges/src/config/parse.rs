@@ -1,6 +1,5 @@
 //! Parsers for the OpenTelemetry environment variables' formats.
 
-use percent_encoding::percent_decode_str;
 use telemetry_core::SamplingStrategy;
 
 use super::ConfigError;
@@ -25,31 +24,13 @@ fn ratio(arg: Option<&str>) -> Result<f64, ConfigError> {
     }
 }
 
-/// A `key1=value1,key2=value2` list (W3C baggage format, percent-encoded values), as
-/// `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES` use.
+/// A `key1=value1,key2=value2` list, as `OTEL_RESOURCE_ATTRIBUTES` uses; parsed by the one
+/// reader of these lists, [`telemetry_otlp::key_values`].
 pub(super) fn key_values(
     variable: &'static str,
     value: &str,
 ) -> Result<Vec<(String, String)>, ConfigError> {
-    value
-        .split(',')
-        .filter(|item| !item.trim().is_empty())
-        .map(|item| {
-            let (key, value) = item
-                .split_once('=')
-                .filter(|(k, _)| !k.trim().is_empty())
-                .ok_or_else(|| ConfigError::InvalidList {
-                    variable,
-                    item: item.to_owned(),
-                })?;
-            let decode = |s: &str| {
-                percent_decode_str(s.trim())
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            Ok((decode(key), decode(value)))
-        })
-        .collect()
+    telemetry_otlp::key_values(variable, value).map_err(ConfigError::from)
 }
 
 /// A boolean switch: `false`, `0`, `off`, `no` (any case) are false, `true`, `1`, `on`, `yes`

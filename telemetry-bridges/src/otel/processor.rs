@@ -9,7 +9,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{SpanData, SpanProcessor};
 use telemetry_core::{SamplingContext, SpanRecord, Str, Telemetry, TelemetryEvent};
-use telemetry_exporters::otel::{ResourceInfo, UNKNOWN_SERVICE, semconv, span_from_otlp};
+use telemetry_otlp::{ResourceInfo, UNKNOWN_SERVICE, semconv, span_from_otlp};
 
 use crate::switch::BridgeSwitch;
 

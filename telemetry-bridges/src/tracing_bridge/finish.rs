@@ -1,7 +1,7 @@
 //! Ending a bridged span: its fields, mapped as OTLP ingest maps them, onto our span.
 
 use telemetry_core::{SpanRecord, SpanStatus};
-use telemetry_exporters::otel::span_from_attributes;
+use telemetry_otlp::span_from_attributes;
 
 use super::Bridged;
 

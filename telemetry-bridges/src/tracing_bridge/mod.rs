@@ -6,7 +6,7 @@ mod finish;
 mod parent;
 
 use telemetry_core::{Context, SpanAttributes, SpanId, Telemetry};
-use telemetry_exporters::otel::span_type_from_attributes;
+use telemetry_otlp::span_type_from_attributes;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::filter::Targets;

@@ -8,14 +8,14 @@ use telemetry_types::EventKinds;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WireFormat {
     /// OTLP/HTTP protobuf (`application/x-protobuf`), spans mapped to the GenAI semantic
-    /// conventions by [`crate::otel`]. Only `span_ended` events are sent.
+    /// conventions by [`telemetry_otlp`]. Only `span_ended` events are sent.
     #[default]
     OtlpProtobuf,
     /// OTLP/HTTP JSON (`application/json`, lowerCamelCase, hex ids). Only `span_ended` events
     /// are sent.
     OtlpJson,
     /// Our native JSON batch of [`TelemetryEvent`](telemetry_types::TelemetryEvent)s; see
-    /// `docs/NATIVE_FORMAT.md` and [`NativeBatch`](super::NativeBatch).
+    /// `docs/NATIVE_FORMAT.md` and [`NativeBatch`](telemetry_otlp::NativeBatch).
     Native,
 }
 

@@ -8,7 +8,6 @@ use prost::Message;
 use telemetry_types::{SpanRecord, TelemetryEvent};
 
 use super::config::{HttpCompression, WireFormat};
-use super::native;
 
 /// One request body, ready to post.
 #[derive(Debug, Clone)]
@@ -67,17 +66,17 @@ impl Encoder {
         match self.format {
             WireFormat::Native => {
                 let mut out = Vec::with_capacity(events.len() * 512);
-                let written = native::write_batch(events, &mut out);
+                let written = telemetry_otlp::write_native_batch(events, &mut out);
                 (out, written as u64)
             }
             WireFormat::OtlpProtobuf => {
                 let spans = spans_of(events);
-                let request = crate::otel::export_request(&spans);
+                let request = telemetry_otlp::export_request(&spans);
                 (request.encode_to_vec(), spans.len() as u64)
             }
             WireFormat::OtlpJson => {
                 let spans = spans_of(events);
-                let request = crate::otel::export_request(&spans);
+                let request = telemetry_otlp::export_request(&spans);
                 match serde_json::to_vec(&request) {
                     Ok(body) => (body, spans.len() as u64),
                     Err(_) => (Vec::new(), 0),

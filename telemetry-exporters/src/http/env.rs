@@ -1,6 +1,7 @@
-//! The OTLP exporter's standard environment variables (`OTEL_EXPORTER_OTLP_*`).
+//! The OTLP exporter's standard environment variables (`OTEL_EXPORTER_OTLP_*`), read by
+//! [`telemetry_otlp::OtlpEnv`] and applied over the exporter's defaults.
 
-use std::time::Duration;
+use telemetry_otlp::{InvalidKeyValue, InvalidValue, OtlpCompression, OtlpEnv, OtlpProtocol};
 
 use super::config::{HttpCompression, HttpExporterConfig, WireFormat};
 use super::error::HttpExporterError;
@@ -9,77 +10,24 @@ use super::error::HttpExporterError;
 /// our server listens by default.
 pub const DEFAULT_OTLP_ENDPOINT: &str = "http://127.0.0.1:4318/v1/traces";
 
-/// Value of the traces-specific variable `OTEL_EXPORTER_OTLP_TRACES_{suffix}`, else of the
-/// general `OTEL_EXPORTER_OTLP_{suffix}`, with its name.
-fn lookup(get: &impl Fn(&str) -> Option<String>, suffix: &str) -> Option<(String, String)> {
-    [
-        format!("OTEL_EXPORTER_OTLP_TRACES_{suffix}"),
-        format!("OTEL_EXPORTER_OTLP_{suffix}"),
-    ]
-    .into_iter()
-    .find_map(|name| {
-        get(&name)
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| (name, v))
-    })
-}
-
-fn invalid(name: &str, value: &str, reason: &str) -> HttpExporterError {
+fn invalid(name: &str, value: String, reason: &str) -> HttpExporterError {
     HttpExporterError::Env {
         name: name.to_owned(),
-        value: value.to_owned(),
+        value,
         reason: reason.to_owned(),
     }
 }
 
-/// The traces endpoint: the traces variable as is, or the general one + `/v1/traces`.
-fn endpoint(get: &impl Fn(&str) -> Option<String>) -> String {
-    if let Some(url) = get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").filter(|v| !v.trim().is_empty()) {
-        return url.trim().to_owned();
-    }
-    match get("OTEL_EXPORTER_OTLP_ENDPOINT").filter(|v| !v.trim().is_empty()) {
-        Some(base) => format!("{}/v1/traces", base.trim().trim_end_matches('/')),
-        None => DEFAULT_OTLP_ENDPOINT.to_owned(),
+impl From<InvalidKeyValue> for HttpExporterError {
+    fn from(error: InvalidKeyValue) -> Self {
+        invalid(error.variable, error.value, "expected key=value pairs")
     }
 }
 
-/// `key=value` pairs separated by commas, values percent-decoded.
-fn headers(name: &str, value: &str) -> Result<Vec<(String, String)>, HttpExporterError> {
-    let mut out = Vec::new();
-    for pair in value.split(',').filter(|p| !p.trim().is_empty()) {
-        let (key, raw) = pair
-            .split_once('=')
-            .ok_or_else(|| invalid(name, value, "expected key=value pairs"))?;
-        let decoded = percent_encoding::percent_decode_str(raw.trim())
-            .decode_utf8()
-            .map_err(|_| invalid(name, value, "a value is not UTF-8 once decoded"))?;
-        out.push((key.trim().to_owned(), decoded.into_owned()));
+impl From<InvalidValue> for HttpExporterError {
+    fn from(error: InvalidValue) -> Self {
+        invalid(error.variable, error.value, error.reason)
     }
-    Ok(out)
-}
-
-fn protocol(name: &str, value: &str) -> Result<WireFormat, HttpExporterError> {
-    match value.trim() {
-        "http/protobuf" => Ok(WireFormat::OtlpProtobuf),
-        "http/json" => Ok(WireFormat::OtlpJson),
-        _ => Err(invalid(name, value, "supported: http/protobuf, http/json")),
-    }
-}
-
-fn compression(name: &str, value: &str) -> Result<HttpCompression, HttpExporterError> {
-    match value.trim() {
-        "gzip" => Ok(HttpCompression::gzip()),
-        "none" => Ok(HttpCompression::None),
-        _ => Err(invalid(name, value, "supported: gzip, none")),
-    }
-}
-
-fn timeout(name: &str, value: &str) -> Result<Duration, HttpExporterError> {
-    value
-        .trim()
-        .parse::<u64>()
-        .map(Duration::from_millis)
-        .map_err(|_| invalid(name, value, "expected milliseconds"))
 }
 
 impl HttpExporterConfig {
@@ -105,18 +53,27 @@ impl HttpExporterConfig {
     /// assert_eq!(config.format, WireFormat::OtlpJson);
     /// ```
     pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Result<Self, HttpExporterError> {
-        let mut config = HttpExporterConfig::new(endpoint(&get));
-        if let Some((name, value)) = lookup(&get, "HEADERS") {
-            config.headers = headers(&name, &value)?;
+        let env = OtlpEnv::new(get);
+        let endpoint = env.traces_url();
+        let mut config =
+            HttpExporterConfig::new(endpoint.unwrap_or_else(|| DEFAULT_OTLP_ENDPOINT.to_owned()));
+        if let Some(headers) = env.headers()? {
+            config.headers = headers;
         }
-        if let Some((name, value)) = lookup(&get, "TIMEOUT") {
-            config.timeout = timeout(&name, &value)?;
+        if let Some(timeout) = env.timeout()? {
+            config.timeout = timeout;
         }
-        if let Some((name, value)) = lookup(&get, "PROTOCOL") {
-            config.format = protocol(&name, &value)?;
+        if let Some(protocol) = env.protocol()? {
+            config.format = match protocol {
+                OtlpProtocol::HttpProtobuf => WireFormat::OtlpProtobuf,
+                OtlpProtocol::HttpJson => WireFormat::OtlpJson,
+            };
         }
-        if let Some((name, value)) = lookup(&get, "COMPRESSION") {
-            config.compression = compression(&name, &value)?;
+        if let Some(compression) = env.compression()? {
+            config.compression = match compression {
+                OtlpCompression::Gzip => HttpCompression::gzip(),
+                OtlpCompression::None => HttpCompression::None,
+            };
         }
         Ok(config)
     }
@@ -132,6 +89,8 @@ impl HttpExporterConfig {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<HttpExporterConfig, HttpExporterError> {

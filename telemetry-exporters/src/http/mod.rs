@@ -1,5 +1,5 @@
 //! The HTTP exporter: batches of events to an HTTP endpoint, as OTLP/HTTP (`/v1/traces`, in
-//! protobuf or JSON, spans mapped by [`crate::otel`]) or as our native JSON batch of
+//! protobuf or JSON, spans mapped by [`telemetry_otlp`]) or as our native JSON batch of
 //! `TelemetryEvent`s (schema in `docs/NATIVE_FORMAT.md`).
 //!
 //! Batching by count, bytes and time; gzip; configurable endpoint, headers and timeouts;
@@ -34,7 +34,6 @@ mod encode;
 mod env;
 mod error;
 mod exporter;
-mod native;
 mod response;
 mod stats;
 
@@ -42,5 +41,4 @@ pub use config::{HttpCompression, HttpExporterConfig, RetryPolicy, WireFormat};
 pub use env::DEFAULT_OTLP_ENDPOINT;
 pub use error::HttpExporterError;
 pub use exporter::HttpExporter;
-pub use native::{NATIVE_FORMAT, NATIVE_VERSION, NativeBatch, NativeResponse};
 pub use stats::HttpExporterStats;

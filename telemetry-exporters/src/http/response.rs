@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use super::config::WireFormat;
-use super::native::NativeResponse;
+use telemetry_otlp::NativeResponse;
 
 /// Longest part of an error body kept for the log.
 const MAX_MESSAGE: usize = 300;

@@ -11,9 +11,8 @@ use axum::routing::post;
 use telemetry_core::Telemetry;
 use telemetry_core::attrs::{LlmGeneration, Usage};
 use telemetry_exporters::file::{Compression, FileExporter, FileExporterConfig};
-use telemetry_exporters::http::{
-    HttpCompression, HttpExporter, HttpExporterConfig, NativeBatch, WireFormat,
-};
+use telemetry_exporters::http::{HttpCompression, HttpExporter, HttpExporterConfig, WireFormat};
+use telemetry_otlp::NativeBatch;
 
 use super::report::Figure;
 use crate::progress;

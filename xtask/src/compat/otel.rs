@@ -1,4 +1,4 @@
-//! The OpenTelemetry mapping check: `telemetry_exporters::otel::mapping_table()` against the
+//! The OpenTelemetry mapping check: `telemetry_otlp::mapping_table()` against the
 //! committed snapshot `xtask/snapshots/otel_mapping.md`, and against the generated section of
 //! `docs/OTEL_MAPPING.md`, so any change to what we send or how we read other clients is
 //! deliberate and reviewed, and the doc cannot drift from the code.
@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use telemetry_exporters::otel::mapping_table;
+use telemetry_otlp::mapping_table;
 
 use super::snapshot::text_difference;
 use crate::exit::CheckFailed;
@@ -15,7 +15,7 @@ use crate::exit::CheckFailed;
 pub const SNAPSHOT: &str = "xtask/snapshots/otel_mapping.md";
 /// The doc that shows the table, relative to the workspace.
 pub const DOC: &str = "docs/OTEL_MAPPING.md";
-/// Start marker of the generated section of [`DOC`] (as the exporters' `otel_table` test).
+/// Start marker of the generated section of [`DOC`] (as telemetry-otlp's `otel_table` test).
 pub const BEGIN: &str = "<!-- BEGIN GENERATED MAPPING (otel::mapping_table) -->\n";
 /// End marker of the generated section of [`DOC`].
 pub const END: &str = "<!-- END GENERATED MAPPING -->";
@@ -28,7 +28,7 @@ pub fn run(root: &Path, bless: bool) -> Result<()> {
         std::fs::create_dir_all(snapshot.parent().unwrap_or(root))?;
         std::fs::write(&snapshot, &table)?;
         println!(
-            "blessed {SNAPSHOT}; {DOC} is updated by `OTEL_MAPPING_BLESS=1 cargo test -p telemetry-exporters --test otel_table`"
+            "blessed {SNAPSHOT}; {DOC} is updated by `OTEL_MAPPING_BLESS=1 cargo test -p telemetry-otlp --test otel_table`"
         );
     }
     let committed = std::fs::read_to_string(&snapshot).with_context(|| {
@@ -42,7 +42,7 @@ pub fn run(root: &Path, bless: bool) -> Result<()> {
     }
     if let Some(diff) = doc_difference(&root.join(DOC), &table)? {
         problems.push(format!(
-            "{DOC} does not show the current table (`OTEL_MAPPING_BLESS=1 cargo test -p telemetry-exporters --test otel_table`): {diff}"
+            "{DOC} does not show the current table (`OTEL_MAPPING_BLESS=1 cargo test -p telemetry-otlp --test otel_table`): {diff}"
         ));
     }
     println!(

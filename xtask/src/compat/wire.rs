@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use telemetry_core::TelemetryExporter;
 use telemetry_exporters::file::{EventReader, FileExporter, FileExporterConfig};
-use telemetry_exporters::http::{NATIVE_VERSION, NativeBatch};
+use telemetry_otlp::{NATIVE_VERSION, NativeBatch};
 use telemetry_types::{EventKinds, SpanAttributes, TelemetryConfig, TelemetryEvent};
 
 use super::snapshot::{json_difference, text_difference};
