@@ -73,8 +73,8 @@ pub use query::{
     Aggregate, CompareOp, CountRow, Dimension, HistogramBin, LatencyBreakdown, LatencyBreakdownRow,
     LatencyQuery, LatencyRow, LowScore, MAX_SPAN_CONDITIONS, ModelScore, ModelUsageRow, Operand,
     Page, Paged, ScoreDistribution, ScoreSeriesRow, ScoreSourceRow, SessionSummary, SpanColumn,
-    SpanCondition, SpanField, SpanFilter, SpanNode, SpanQuery, StoredSpan, SubtreeTotals,
-    TimeRange, TraceCountRow, TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary,
+    SpanCondition, SpanField, SpanNode, SpanQuery, StoredSpan, SubtreeTotals, TimeRange,
+    TraceCountRow, TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary,
     UsageBreakdownRow, UsageTotals, session_cursor, span_query_cursor, trace_cursor,
 };
 pub use retention::RetentionReport;

@@ -35,7 +35,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
 fn workspace_arrows() -> BTreeMap<String, BTreeSet<String>> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .expect("cargo metadata runs");
@@ -74,7 +80,10 @@ fn workspace_crates_depend_only_along_the_allowed_arrows() {
             }
         }
     }
-    assert!(wrong.is_empty(), "arrows not in docs/ARCHITECTURE.md: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "arrows not in docs/ARCHITECTURE.md: {wrong:?}"
+    );
 }
 
 #[test]
@@ -85,5 +94,8 @@ fn every_library_crate_has_a_row_in_the_map() {
         .keys()
         .filter(|name| name.as_str() != "xtask" && !mapped.contains(name.as_str()))
         .collect();
-    assert!(unmapped.is_empty(), "crates missing from the map: {unmapped:?}");
+    assert!(
+        unmapped.is_empty(),
+        "crates missing from the map: {unmapped:?}"
+    );
 }

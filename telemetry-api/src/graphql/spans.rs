@@ -457,6 +457,8 @@ pub(crate) enum OpKind {
     StartsWith,
     /// Text containing the value (case-sensitive).
     Contains,
+    /// Text containing the value, ignoring case (ASCII letters only on SQLite).
+    ContainsIgnoreCase,
     /// Greater than.
     Gt,
     /// At least.

@@ -23,7 +23,7 @@ use telemetry_types::Timestamp;
 pub use aggregates::{CountRow, LatencyQuery, LatencyRow, ModelUsageRow, TraceCountRow};
 pub use evals::{HistogramBin, LowScore, ScoreDistribution, ScoreSeriesRow, TraceNameScore};
 pub use sessions::SessionSummary;
-pub use spans::{SpanFilter, SpanNode, StoredSpan, TraceDetail};
+pub use spans::{SpanNode, StoredSpan, TraceDetail};
 pub use traces::{TraceFilter, TraceOrder, TraceSummary};
 
 pub use breakdown::{Dimension, LatencyBreakdown, LatencyBreakdownRow, UsageBreakdownRow};

@@ -105,6 +105,8 @@ pub enum CompareOp {
     StartsWith,
     /// Text containing the value (case-sensitive).
     Contains,
+    /// Text containing the value, ignoring case (ASCII letters only on SQLite).
+    ContainsIgnoreCase,
     /// Number greater than the value.
     Gt,
     /// Number at least the value.
@@ -298,7 +300,7 @@ impl Builder {
                 let sym = if op == CompareOp::Eq { "=" } else { "<>" };
                 format!("{expr} {sym} {p}")
             }
-            CompareOp::StartsWith | CompareOp::Contains => {
+            CompareOp::StartsWith | CompareOp::Contains | CompareOp::ContainsIgnoreCase => {
                 if !matches!(value, Operand::Text(_)) {
                     return Err(bad());
                 }
@@ -306,6 +308,12 @@ impl Builder {
                 match (op, self.backend) {
                     (CompareOp::StartsWith, _) => {
                         format!("substr({expr}, 1, length({p})) = {p}")
+                    }
+                    (CompareOp::ContainsIgnoreCase, Backend::Sqlite) => {
+                        format!("instr(lower({expr}), lower({p})) > 0")
+                    }
+                    (CompareOp::ContainsIgnoreCase, Backend::Postgres) => {
+                        format!("strpos(lower({expr}), lower({p})) > 0")
                     }
                     (_, Backend::Sqlite) => format!("instr({expr}, {p}) > 0"),
                     (_, Backend::Postgres) => format!("strpos({expr}, {p}) > 0"),

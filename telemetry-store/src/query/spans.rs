@@ -1,20 +1,17 @@
 //! One trace with its span tree, and span search.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use sea_orm::sea_query::Order;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use telemetry_types::{SpanId, SpanRecord, SpanType, TraceId};
+use telemetry_types::{SpanId, SpanRecord, TraceId};
 
-use super::{Page, Paged, TimeRange, TraceSummary, cursor_parts, lower_contains};
+use super::TraceSummary;
 use crate::Store;
 use crate::entities::span;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
 use crate::scores::Score;
-use crate::time::nanos;
 
 /// A stored span: its record (with a computed cost filled in) and its cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,96 +54,6 @@ pub struct TraceDetail {
     pub roots: Vec<SpanNode>,
     /// Scores of the trace.
     pub scores: Vec<Score>,
-}
-
-/// Which spans to search. Every set field must match.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SpanFilter {
-    /// Start time range.
-    pub time: TimeRange,
-    /// Only this trace.
-    pub trace_id: Option<TraceId>,
-    /// Span type.
-    pub span_type: Option<SpanType>,
-    /// Exact name.
-    pub name: Option<String>,
-    /// Case-insensitive substring of the name.
-    pub name_contains: Option<String>,
-    /// Model.
-    pub model: Option<String>,
-    /// Provider.
-    pub provider: Option<String>,
-    /// Whether the span failed.
-    pub has_error: Option<bool>,
-    /// End user.
-    pub user_id: Option<String>,
-    /// Session.
-    pub session_id: Option<String>,
-    /// Lasted at least this long.
-    pub min_duration: Option<Duration>,
-    /// Cost at least this much, USD.
-    pub min_cost: Option<f64>,
-}
-
-fn span_condition(project: ProjectId, f: &SpanFilter) -> Condition {
-    use span::Column as C;
-    let mut cond = Condition::all().add(C::ProjectId.eq(project.0));
-    if let Some(from) = f.time.from {
-        cond = cond.add(C::StartTime.gte(nanos(from)));
-    }
-    if let Some(to) = f.time.to {
-        cond = cond.add(C::StartTime.lt(nanos(to)));
-    }
-    if let Some(trace_id) = f.trace_id {
-        cond = cond.add(C::TraceId.eq(trace_id.to_string()));
-    }
-    if let Some(span_type) = f.span_type {
-        cond = cond.add(C::SpanType.eq(span_type.as_str()));
-    }
-    let exact = [
-        (C::Name, &f.name),
-        (C::Model, &f.model),
-        (C::Provider, &f.provider),
-        (C::UserId, &f.user_id),
-        (C::SessionId, &f.session_id),
-    ];
-    for (col, value) in exact {
-        if let Some(value) = value {
-            cond = cond.add(col.eq(value.as_str()));
-        }
-    }
-    if let Some(text) = &f.name_contains {
-        cond = cond.add(lower_contains((span::Entity, C::Name), text));
-    }
-    if let Some(has_error) = f.has_error {
-        cond = cond.add(C::IsError.eq(has_error));
-    }
-    if let Some(min) = f.min_duration {
-        cond = cond.add(C::DurationNs.gte(i64::try_from(min.as_nanos()).unwrap_or(i64::MAX)));
-    }
-    if let Some(min) = f.min_cost {
-        cond = cond.add(C::Cost.gte(min));
-    }
-    cond
-}
-
-/// Rows after `cursor` in (start time, trace id, span id) descending order.
-fn after_span_cursor(cursor: &str) -> Result<Condition> {
-    use span::Column as C;
-    let parts = cursor_parts(cursor, "s", 3)?;
-    let invalid = || Error::InvalidCursor(cursor.to_owned());
-    let start: i64 = parts[0].parse().map_err(|_| invalid())?;
-    let trace = TraceId::parse(parts[1]).map_err(|_| invalid())?.to_string();
-    let span_id = SpanId::parse(parts[2]).map_err(|_| invalid())?.to_string();
-    Ok(Condition::any().add(C::StartTime.lt(start)).add(
-        Condition::all().add(C::StartTime.eq(start)).add(
-            Condition::any().add(C::TraceId.lt(trace.clone())).add(
-                Condition::all()
-                    .add(C::TraceId.eq(trace))
-                    .add(C::SpanId.lt(span_id)),
-            ),
-        ),
-    ))
 }
 
 /// Arranges spans (sorted by start) into trees; orphans and cycles become roots.
@@ -249,40 +156,5 @@ impl Store {
                 .one(&self.db)
                 .await?;
         found.map(StoredSpan::try_from).transpose()
-    }
-
-    /// One page of spans matching `filter`, newest first.
-    pub async fn search_spans(
-        &self,
-        project: ProjectId,
-        filter: &SpanFilter,
-        page: &Page,
-    ) -> Result<Paged<StoredSpan>> {
-        let mut cond = span_condition(project, filter);
-        if let Some(cursor) = &page.cursor {
-            cond = cond.add(after_span_cursor(cursor)?);
-        }
-        let limit = page.clamped_limit();
-        let mut models = span::Entity::find()
-            .filter(cond)
-            .order_by(span::Column::StartTime, Order::Desc)
-            .order_by(span::Column::TraceId, Order::Desc)
-            .order_by(span::Column::SpanId, Order::Desc)
-            .limit(limit + 1)
-            .all(&self.db)
-            .await?;
-        let next_cursor = if models.len() as u64 > limit {
-            models.truncate(limit as usize);
-            models
-                .last()
-                .map(|m| format!("s:{}:{}:{}", m.start_time, m.trace_id, m.span_id))
-        } else {
-            None
-        };
-        let items = models
-            .into_iter()
-            .map(StoredSpan::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, next_cursor })
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use telemetry_store::cost::PriceTable;
-use telemetry_store::{Error, SpanFilter, Store};
+use telemetry_store::{Error, SpanQuery, Store};
 use telemetry_types::attrs::Cost;
 use telemetry_types::{SpanEvent, TelemetryEvent, TraceAttributes, TraceRecord};
 
@@ -11,9 +11,9 @@ use crate::common::*;
 
 async fn span_count(store: &Store, project: telemetry_store::ProjectId) -> usize {
     store
-        .search_spans(
+        .query_spans(
             project,
-            &SpanFilter::default(),
+            &SpanQuery::default(),
             &telemetry_store::Page::first(1000),
         )
         .await

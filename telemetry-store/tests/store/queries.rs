@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use telemetry_store::{Page, ProjectId, SpanFilter, Store, TimeRange, TraceFilter, TraceOrder};
+use telemetry_store::{
+    CompareOp, Operand, Page, ProjectId, SpanColumn, SpanCondition, SpanField, SpanQuery, Store,
+    TimeRange, TraceFilter, TraceOrder,
+};
 use telemetry_types::attrs::{RagQuery, ToolCall};
 use telemetry_types::{SpanType, TraceAttributes, TraceId};
 
@@ -462,104 +465,61 @@ async fn span_tree_search_and_sessions() {
         assert_eq!(names, ["retrieve", "chat"]);
         assert!(store.get_trace(p, tid(99)).await.unwrap().is_none());
 
-        let search = |filter: SpanFilter| {
+        let search = |query: SpanQuery| {
             let store = store.clone();
             async move {
                 store
-                    .search_spans(p, &filter, &Page::first(100))
+                    .query_spans(p, &query, &Page::first(100))
                     .await
                     .unwrap()
                     .items
                     .len()
             }
         };
-        assert_eq!(search(SpanFilter::default()).await, 10);
-        assert_eq!(
-            search(SpanFilter {
-                span_type: Some(SpanType::LlmGeneration),
-                ..Default::default()
-            })
-            .await,
-            2
+        let when = |column: SpanColumn, op: CompareOp, value: Operand| SpanQuery {
+            conditions: vec![SpanCondition::new(SpanField::Column(column), op, value)],
+            ..Default::default()
+        };
+        let text = |value: &str| Operand::Text(value.into());
+        assert_eq!(search(SpanQuery::default()).await, 10);
+        let llm = when(SpanColumn::SpanType, CompareOp::Eq, text("llm_generation"));
+        assert_eq!(search(llm).await, 2);
+        let failed = when(SpanColumn::IsError, CompareOp::Eq, Operand::Bool(true));
+        assert_eq!(search(failed).await, 1);
+        let one_trace = SpanQuery {
+            trace_id: Some(tid(3)),
+            ..Default::default()
+        };
+        assert_eq!(search(one_trace).await, 3);
+        let model = when(SpanColumn::Model, CompareOp::Eq, text("claude-sonnet-4"));
+        assert_eq!(search(model).await, 1);
+        let provider = when(SpanColumn::Provider, CompareOp::Eq, text("openai"));
+        assert_eq!(search(provider).await, 1);
+        let named = when(
+            SpanColumn::Name,
+            CompareOp::ContainsIgnoreCase,
+            text("agent"),
         );
-        assert_eq!(
-            search(SpanFilter {
-                has_error: Some(true),
-                ..Default::default()
-            })
-            .await,
-            1
+        assert_eq!(search(named).await, 2);
+        let user = when(SpanColumn::UserId, CompareOp::Eq, text("bob"));
+        assert_eq!(search(user).await, 2);
+        let session = when(SpanColumn::SessionId, CompareOp::Eq, text("s3"));
+        assert_eq!(search(session).await, 3);
+        let five_s = Duration::from_secs(5).as_nanos() as f64;
+        let slow = when(
+            SpanColumn::DurationNs,
+            CompareOp::Gte,
+            Operand::Number(five_s),
         );
-        assert_eq!(
-            search(SpanFilter {
-                trace_id: Some(tid(3)),
-                ..Default::default()
-            })
-            .await,
-            3
-        );
-        assert_eq!(
-            search(SpanFilter {
-                model: Some("claude-sonnet-4".into()),
-                ..Default::default()
-            })
-            .await,
-            1
-        );
-        assert_eq!(
-            search(SpanFilter {
-                provider: Some("openai".into()),
-                ..Default::default()
-            })
-            .await,
-            1
-        );
-        assert_eq!(
-            search(SpanFilter {
-                name_contains: Some("agent".into()),
-                ..Default::default()
-            })
-            .await,
-            2
-        );
-        assert_eq!(
-            search(SpanFilter {
-                user_id: Some("bob".into()),
-                ..Default::default()
-            })
-            .await,
-            2
-        );
-        assert_eq!(
-            search(SpanFilter {
-                session_id: Some("s3".into()),
-                ..Default::default()
-            })
-            .await,
-            3
-        );
-        assert_eq!(
-            search(SpanFilter {
-                min_duration: Some(Duration::from_secs(5)),
-                ..Default::default()
-            })
-            .await,
-            2
-        );
-        assert_eq!(
-            search(SpanFilter {
-                min_cost: Some(0.1),
-                ..Default::default()
-            })
-            .await,
-            1
-        );
+        assert_eq!(search(slow).await, 2);
+        let costly = when(SpanColumn::Cost, CompareOp::Gte, Operand::Number(0.1));
+        assert_eq!(search(costly).await, 1);
         // Span pagination covers everything once.
         let mut seen = HashSet::new();
         let mut page = Page::first(3);
         loop {
             let got = store
-                .search_spans(p, &SpanFilter::default(), &page)
+                .query_spans(p, &SpanQuery::default(), &page)
                 .await
                 .unwrap();
             for s in &got.items {
@@ -634,7 +594,7 @@ async fn projects_are_isolated() {
                 .is_empty()
         );
         let spans = store
-            .search_spans(b, &SpanFilter::default(), &Page::first(50))
+            .query_spans(b, &SpanQuery::default(), &Page::first(50))
             .await
             .unwrap();
         assert_eq!(spans.items.len(), 1);

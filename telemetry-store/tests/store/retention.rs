@@ -1,6 +1,6 @@
 //! Retention deletes old traces with everything that hangs off them, in bounded batches.
 
-use telemetry_store::{NewScore, Page, ScoreSource, ScoreValue, SpanFilter, TimeRange};
+use telemetry_store::{NewScore, Page, ScoreSource, ScoreValue, SpanQuery, TimeRange};
 use telemetry_types::SpanEvent;
 
 use crate::common::*;
@@ -63,7 +63,7 @@ async fn retention_deletes_old_traces_in_batches() {
         );
         assert_eq!(report.batches, 2);
         let left = store
-            .search_spans(p, &SpanFilter::default(), &Page::first(100))
+            .query_spans(p, &SpanQuery::default(), &Page::first(100))
             .await
             .unwrap();
         assert_eq!(left.items.len(), 8);
@@ -81,7 +81,7 @@ async fn retention_deletes_old_traces_in_batches() {
         );
         // Project q is untouched until it is its turn (None = every project).
         let q_spans = store
-            .search_spans(q, &SpanFilter::default(), &Page::first(100))
+            .query_spans(q, &SpanQuery::default(), &Page::first(100))
             .await
             .unwrap();
         assert_eq!(q_spans.items.len(), 20);
