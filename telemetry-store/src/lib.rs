@@ -71,11 +71,11 @@ pub use ingest::{IngestReport, PreparedBatch};
 pub use projects::{Project, ProjectId};
 pub use query::{
     Aggregate, CompareOp, CountRow, Dimension, HistogramBin, LatencyBreakdown, LatencyBreakdownRow,
-    LatencyQuery, LatencyRow, LowScore, MAX_SPAN_CONDITIONS, ModelScore, ModelUsageRow, Operand,
-    Page, Paged, ScoreDistribution, ScoreSeriesRow, ScoreSourceRow, SessionSummary, SpanColumn,
-    SpanCondition, SpanField, SpanNode, SpanQuery, StoredSpan, SubtreeTotals, TimeRange,
-    TraceCountRow, TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary,
-    UsageBreakdownRow, UsageTotals, session_cursor, span_query_cursor, trace_cursor,
+    LatencyQuery, LatencyRow, MAX_SPAN_CONDITIONS, ModelScore, ModelUsageRow, Operand, Page, Paged,
+    ScoreDistribution, ScoreSeriesRow, ScoreSourceRow, SessionSummary, SpanColumn, SpanCondition,
+    SpanField, SpanNode, SpanQuery, StoredSpan, SubtreeTotals, TimeRange, TraceCountRow,
+    TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary, UsageBreakdownRow,
+    UsageTotals, session_cursor, span_query_cursor, trace_cursor,
 };
 pub use retention::RetentionReport;
 pub use scores::{NewScore, Score, ScoreSource, ScoreValue};

@@ -70,25 +70,6 @@ pub struct TraceNameScore {
     pub avg: f64,
 }
 
-/// A trace behind a low score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LowScore {
-    /// Score id.
-    pub score_id: i64,
-    /// The value.
-    pub value: f64,
-    /// Evaluator.
-    pub evaluator: Option<String>,
-    /// Comment or reason.
-    pub comment: Option<String>,
-    /// Trace judged.
-    pub trace_id: String,
-    /// Its name.
-    pub trace_name: Option<String>,
-    /// Its start.
-    pub trace_start: Option<Timestamp>,
-}
-
 fn opt_f64(row: &QueryResult, col: &str) -> Result<Option<f64>> {
     Ok(row.try_get::<Option<f64>>("", col)?)
 }
@@ -258,44 +239,6 @@ impl Store {
                 avg: g.avg,
             })
             .collect())
-    }
-
-    /// The traces behind the lowest scores of `name` below `threshold`, lowest first.
-    pub async fn low_scores(
-        &self,
-        project: ProjectId,
-        name: &str,
-        threshold: f64,
-        time: &TimeRange,
-        limit: u64,
-    ) -> Result<Vec<LowScore>> {
-        let mut sql = Sql::default();
-        let p = sql.bind(project.0);
-        let n = sql.bind(name);
-        let th = sql.bind(threshold);
-        sql.push(&format!(
-            "SELECT s.id, s.value, s.evaluator, s.comment, s.trace_id, t.name AS trace_name, \
-             t.start_time AS trace_start FROM scores s LEFT JOIN traces t \
-             ON t.project_id = s.project_id AND t.trace_id = s.trace_id \
-             WHERE s.project_id = {p} AND s.name = {n} AND s.value < {th}"
-        ));
-        sql.time_range("s.created_at", time);
-        let l = sql.bind(i64::try_from(limit.clamp(1, 1000)).unwrap_or(1000));
-        sql.push(&format!(" ORDER BY s.value ASC, s.id ASC LIMIT {l}"));
-        let rows = sql.fetch(&self.db).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(LowScore {
-                    score_id: r.try_get("", "id")?,
-                    value: r.try_get("", "value")?,
-                    evaluator: r.try_get("", "evaluator")?,
-                    comment: r.try_get("", "comment")?,
-                    trace_id: r.try_get("", "trace_id")?,
-                    trace_name: r.try_get("", "trace_name")?,
-                    trace_start: r.try_get::<Option<i64>>("", "trace_start")?.map(timestamp),
-                })
-            })
-            .collect()
     }
 }
 

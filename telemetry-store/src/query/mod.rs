@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use telemetry_types::Timestamp;
 
 pub use aggregates::{CountRow, LatencyQuery, LatencyRow, ModelUsageRow, TraceCountRow};
-pub use evals::{HistogramBin, LowScore, ScoreDistribution, ScoreSeriesRow, TraceNameScore};
+pub use evals::{HistogramBin, ScoreDistribution, ScoreSeriesRow, TraceNameScore};
 pub use sessions::SessionSummary;
 pub use spans::{SpanNode, StoredSpan, TraceDetail};
 pub use traces::{TraceFilter, TraceOrder, TraceSummary};

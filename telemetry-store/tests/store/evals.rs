@@ -148,12 +148,13 @@ async fn eval_analysis() {
 
         // The traces behind scores below 0.25, lowest first.
         let low = store
-            .low_scores(p, "faithfulness", 0.25, &TimeRange::ALL, 10)
+            .scores_below(p, "faithfulness", 0.25, &TimeRange::ALL, 10)
             .await
             .unwrap();
         let traces: Vec<_> = low.iter().map(|l| l.trace_id.clone()).collect();
         assert_eq!(traces, [tid(0), tid(1), tid(2)].map(|t| t.to_string()));
-        assert_eq!(low[0].trace_name.as_deref(), Some("support"));
+        let lowest = store.trace_summary(p, tid(0)).await.unwrap();
+        assert_eq!(lowest.unwrap().name.as_deref(), Some("support"));
 
         // A trace's scores come with it.
         let detail = store.get_trace(p, tid(1)).await.unwrap().unwrap();
