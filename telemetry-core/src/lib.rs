@@ -40,6 +40,7 @@ mod dispatch;
 mod exporter;
 mod instrument;
 mod lifecycle;
+mod panic_message;
 pub mod processors;
 pub mod propagation;
 mod registry;

@@ -52,10 +52,9 @@ impl Drop for Guard {
         if let Some(span) = self.span.take()
             && std::thread::panicking()
         {
-            span.record_error(SpanError::new(
-                "panic",
-                "the instrumented function panicked",
-            ));
+            let message = crate::panic_message::take()
+                .unwrap_or_else(|| "the instrumented function panicked".to_owned());
+            span.record_error(SpanError::new("panic", message));
             span.end();
         }
         // Otherwise the span (if any) dropped here and ended as `ended_by_drop` (a cancelled
@@ -72,6 +71,7 @@ pub fn start(
     attributes: impl FnOnce() -> crate::SpanAttributes,
 ) -> Option<Span> {
     let telemetry = resolve_telemetry(telemetry)?;
+    crate::panic_message::install();
     Some(telemetry.span(name(), attributes()).start())
 }
 

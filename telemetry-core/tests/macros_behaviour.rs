@@ -281,6 +281,12 @@ fn panic_marks_span_errored_and_unwinds() {
     let s = find(&spans, "boom");
     assert_eq!(s.status, SpanStatus::Error);
     assert_eq!(s.error.as_ref().unwrap().kind, "panic");
+    let message = &s.error.as_ref().unwrap().message;
+    assert!(
+        message.starts_with("boom (at "),
+        "the payload is the message: {message}"
+    );
+    assert!(message.contains("macros_behaviour.rs"), "{message}");
     assert_eq!(s.input, Some(json!({"n": 1})));
 }
 
@@ -310,6 +316,8 @@ async fn async_panic_and_cancellation() {
     let s = find(&spans, "async_boom");
     assert_eq!(s.status, SpanStatus::Error);
     assert_eq!(s.error.as_ref().unwrap().kind, "panic");
+    let message = &s.error.as_ref().unwrap().message;
+    assert!(message.starts_with("async boom (at "), "{message}");
     let s = find(&spans, "slow");
     assert!(s.ended_by_drop, "a dropped future ends its span by drop");
     assert!(s.error.is_none());

@@ -91,7 +91,10 @@ use args::{Errors, Options, Site};
 /// * **Errors**: a returned `Err` marks the span errored with the structured error
 ///   (`SpanError::from_error`: type name, message, source chain; `anyhow`-style and boxed
 ///   errors, and plain `Display` errors, are captured too); the error is returned untouched.
-/// * **Panics**: a panic marks the span errored (kind `panic`) and keeps unwinding.
+/// * **Panics**: a panic marks the span errored (kind `panic`, the panic's message and location
+///   as the error message) and keeps unwinding. The message is read by a panic hook installed
+///   once, which calls the hook that was there before; a hook set after it replaces it, and the
+///   span then says only that the function panicked.
 /// * **Cancellation**: a future dropped before completion ends its span as `ended_by_drop`.
 ///
 /// The runtime's include-I/O setting, sampling and processors apply as to any span. Inside the
