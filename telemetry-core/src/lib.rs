@@ -56,6 +56,7 @@ pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
 pub use instrument::{FutureExt, spawn};
 pub use registry::{Registry, Selector, resolve_telemetry};
+pub use sampling::InvalidRatio;
 pub use span::{Span, SpanBuilder, SpanRef, current_span};
 pub use telemetry::{BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 

@@ -15,6 +15,31 @@ struct SamplerState {
     type_enabled: [bool; 12],
 }
 
+/// A sampling probability outside `[0, 1]` (or NaN), refused wherever a ratio is set: by the
+/// builder ([`crate::BuildError::InvalidRatio`]), by `Telemetry::set_sampling` and by
+/// `Telemetry::set_span_type_ratio`. A ratio like `50` usually meant 50 %, so it is an error,
+/// not silently 1.0.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("a sampling ratio must be in [0, 1], got {0}")]
+pub struct InvalidRatio(pub f64);
+
+/// Checks a sampling probability: `Ok` when it is in `[0, 1]`.
+pub(crate) fn check_ratio(ratio: f64) -> Result<f64, InvalidRatio> {
+    if (0.0..=1.0).contains(&ratio) {
+        Ok(ratio)
+    } else {
+        Err(InvalidRatio(ratio))
+    }
+}
+
+/// Checks the ratio of a [`SamplingStrategy::Ratio`].
+pub(crate) fn check_strategy(strategy: &SamplingStrategy) -> Result<(), InvalidRatio> {
+    match strategy {
+        SamplingStrategy::Ratio { probability } => check_ratio(*probability).map(drop),
+        _ => Ok(()),
+    }
+}
+
 /// The sampler of one telemetry instance.
 pub(crate) struct Sampler {
     state: ArcSwap<SamplerState>,
@@ -71,7 +96,7 @@ impl Sampler {
     }
 
     pub(crate) fn set_type_ratio(&self, span_type: SpanType, ratio: f64) {
-        self.update(|s| s.type_ratios[span_type.index()] = ratio.clamp(0.0, 1.0));
+        self.update(|s| s.type_ratios[span_type.index()] = ratio);
     }
 
     pub(crate) fn set_type_enabled(&self, span_type: SpanType, enabled: bool) {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use telemetry_core::testing::InMemoryExporter;
-use telemetry_core::{SamplingStrategy, SpanAttributes, SpanType, Telemetry, attrs::*};
+use telemetry_core::{BuildError, SamplingStrategy, SpanAttributes, SpanType, Telemetry, attrs::*};
 
 fn with(strategy: SamplingStrategy) -> (Telemetry, InMemoryExporter) {
     let exporter = InMemoryExporter::new();
@@ -68,12 +68,12 @@ async fn custom_sampler_and_runtime_change() {
     }));
     telemetry.trace("agent", AgentRun::default()).start().end();
     telemetry.trace("tool", ToolCall::default()).start().end();
-    telemetry.set_sampling(SamplingStrategy::AlwaysOff);
+    telemetry.set_sampling(SamplingStrategy::AlwaysOff).unwrap();
     telemetry
         .trace("agent-after", AgentRun::default())
         .start()
         .end();
-    telemetry.set_sampling(SamplingStrategy::AlwaysOn);
+    telemetry.set_sampling(SamplingStrategy::AlwaysOn).unwrap();
     telemetry
         .trace("tool-after", ToolCall::default())
         .start()
@@ -91,7 +91,9 @@ async fn custom_sampler_and_runtime_change() {
 #[tokio::test]
 async fn per_span_type_refinement_and_switches() {
     let (telemetry, exporter) = with(SamplingStrategy::AlwaysOn);
-    telemetry.set_span_type_ratio(SpanType::EmbeddingGeneration, 0.0);
+    telemetry
+        .set_span_type_ratio(SpanType::EmbeddingGeneration, 0.0)
+        .unwrap();
     telemetry.set_span_type_enabled(SpanType::MemoryLookup, false);
     let root = telemetry.trace("root", AgentRun::default()).start();
     root.in_scope(|| {
@@ -155,4 +157,43 @@ async fn builder_attribute_closures_run_only_for_sampled_spans() {
         1,
         "only the sampled span computed its attributes"
     );
+}
+
+#[tokio::test]
+async fn one_ratio_rule_at_build_time_and_at_run_time() {
+    let built = Telemetry::builder("svc")
+        .sampling(SamplingStrategy::ratio(1.5))
+        .build();
+    assert!(matches!(built, Err(BuildError::InvalidRatio(r)) if r == 1.5));
+    let (telemetry, exporter) = with(SamplingStrategy::AlwaysOff);
+    for bad in [1.5, -0.1, f64::NAN, 50.0] {
+        let refused = telemetry
+            .set_sampling(SamplingStrategy::ratio(bad))
+            .unwrap_err();
+        assert!(refused.0.is_nan() || refused.0 == bad);
+        assert!(
+            telemetry
+                .set_span_type_ratio(SpanType::LlmGeneration, bad)
+                .is_err()
+        );
+    }
+    assert!(
+        matches!(telemetry.sampling(), SamplingStrategy::AlwaysOff),
+        "kept"
+    );
+    telemetry
+        .trace("dropped", AgentRun::default())
+        .start()
+        .end();
+    telemetry
+        .set_sampling(SamplingStrategy::ratio(1.0))
+        .unwrap();
+    telemetry.trace("kept", AgentRun::default()).start().end();
+    telemetry.flush().await.unwrap();
+    let names: Vec<_> = exporter
+        .ended_spans()
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(names, ["kept"]);
 }

@@ -37,7 +37,8 @@ pub enum SamplingStrategy {
     AlwaysOff,
     /// Record this fraction of traces, decided from the trace id so every service agrees.
     Ratio {
-        /// Probability in `[0, 1]`; values outside are clamped.
+        /// Probability in `[0, 1]`. The builder and `Telemetry::set_sampling` refuse other
+        /// values; [`SamplingStrategy::should_sample`] on one built by hand treats it as clamped.
         probability: f64,
     },
     /// Decide with a closure.

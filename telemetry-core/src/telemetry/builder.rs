@@ -15,7 +15,7 @@ use crate::lifecycle::Lifecycle;
 use crate::processors::{
     ExcludeFields, IncludeIo, Pipeline, SensitiveDataFilter, SpanProcessor, Truncate,
 };
-use crate::sampling::Sampler;
+use crate::sampling::{InvalidRatio, Sampler, check_strategy};
 use crate::traces::OpenTraces;
 
 /// Why a telemetry instance could not be built.
@@ -244,9 +244,7 @@ impl TelemetryBuilder {
         if self.config.service_name.trim().is_empty() {
             return Err(BuildError::EmptyServiceName);
         }
-        if let SamplingStrategy::Ratio { probability } = self.config.sampling
-            && !(0.0..=1.0).contains(&probability)
-        {
+        if let Err(InvalidRatio(probability)) = check_strategy(&self.config.sampling) {
             return Err(BuildError::InvalidRatio(probability));
         }
         let mut names = std::collections::HashSet::new();

@@ -18,6 +18,7 @@ use crate::context::Context;
 use crate::dispatch::{ExporterSlot, ExporterStats};
 use crate::exporter::ExportError;
 use crate::lifecycle::Lifecycle;
+use crate::sampling::{InvalidRatio, check_ratio, check_strategy};
 use crate::span::SpanBuilder;
 
 pub use builder::{BuildError, TelemetryBuilder};
@@ -120,10 +121,13 @@ impl Telemetry {
         self.inner.enabled.store(enabled, Relaxed);
     }
 
-    /// Replaces the sampling strategy at run time (for traces started afterwards).
-    pub fn set_sampling(&self, strategy: SamplingStrategy) {
+    /// Replaces the sampling strategy at run time (for traces started afterwards). A ratio
+    /// outside `[0, 1]` is refused, as by the builder, and the strategy in force is kept.
+    pub fn set_sampling(&self, strategy: SamplingStrategy) -> Result<(), InvalidRatio> {
+        check_strategy(&strategy)?;
         self.inner.config.lock().sampling = strategy.clone();
         self.inner.sampler.set_strategy(strategy);
+        Ok(())
     }
 
     /// The sampling strategy in force.
@@ -132,9 +136,13 @@ impl Telemetry {
     }
 
     /// Keeps only `ratio` of the spans of `span_type` inside sampled traces (a span left out
-    /// takes its subtree with it).
-    pub fn set_span_type_ratio(&self, span_type: SpanType, ratio: f64) {
-        self.inner.sampler.set_type_ratio(span_type, ratio);
+    /// takes its subtree with it). A ratio outside `[0, 1]` is refused and the ratio in force
+    /// is kept.
+    pub fn set_span_type_ratio(&self, span_type: SpanType, ratio: f64) -> Result<(), InvalidRatio> {
+        self.inner
+            .sampler
+            .set_type_ratio(span_type, check_ratio(ratio)?);
+        Ok(())
     }
 
     /// Switches spans of `span_type` on or off at run time.
