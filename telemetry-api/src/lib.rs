@@ -19,6 +19,7 @@
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod explorer;
 pub mod graphql;
 pub mod ingest;
 pub mod ops;
