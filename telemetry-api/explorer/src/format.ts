@@ -52,6 +52,7 @@ export function typeFromWire(wire: string | null | undefined): string {
 
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
+  if (value === 0) return "0";
   if (value < 1) return `${value.toFixed(2)} ms`;
   if (value < 1000) return `${Math.round(value)} ms`;
   if (value < 60_000) return `${(value / 1000).toFixed(2)} s`;

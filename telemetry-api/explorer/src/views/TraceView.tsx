@@ -108,7 +108,7 @@ function SpanRow(props: { node: Node; top: number; origin: number; total: number
       </div>
       <div class="bar-cell">
         <div class="bar" style={{ left: `${left}%`, width: `${width}%`, background: TYPE_COLOR[s.type] }} />
-        <span class="bar-label" style={{ left: `min(calc(${left + width}% + 4px), calc(100% - 64px))` }}>
+        <span class="bar-label" style={{ left: `calc(${left + width}% + 4px)` }}>
           {ms(s.durationMs)}
         </span>
       </div>
@@ -241,8 +241,8 @@ export function TraceView({ id }: { id: string }) {
                 session {trace.sessionId}
               </a>
             )}
-            {trace.environment && <span class="chip">{trace.environment}</span>}
-            {trace.release && <span class="chip">{trace.release}</span>}
+            {trace.environment && <span class="chip">env: {trace.environment}</span>}
+            {trace.release && <span class="chip">release: {trace.release}</span>}
             {trace.tags.map((t) => (
               <span class="chip">{t}</span>
             ))}
