@@ -26,7 +26,10 @@ fn documents() -> Vec<(String, String)> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "graphql"))
         .map(|path| {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&path).expect("readable document"))
+            (
+                name,
+                std::fs::read_to_string(&path).expect("readable document"),
+            )
         })
         .collect();
     docs.sort();
@@ -49,7 +52,9 @@ fn sample(ty: &Type) -> Option<Value> {
         "Float" => json!(1.0),
         "Boolean" => json!(true),
         "TraceOrderBy" => json!("START_TIME_DESC"),
-        "CreateScoreInput" => json!({"traceId": "00000000000000000000000000000001", "name": "x", "value": 1.0}),
+        "CreateScoreInput" => {
+            json!({"traceId": "00000000000000000000000000000001", "name": "x", "value": 1.0})
+        }
         other => panic!("documents.rs: give variables of type {other} a sample value"),
     })
 }
@@ -78,7 +83,11 @@ fn variables(document: &str) -> Variables {
 /// The errors of running `document` that are not a resolver's (those carry a path):
 /// parse, validation and variable errors.
 async fn document_errors(store: &Store, document: &str) -> Vec<String> {
-    let project = store.create_project(&format!("p{}", fastrand::u32(..)), "P").await.expect("project").id;
+    let project = store
+        .create_project(&format!("p{}", fastrand::u32(..)), "P")
+        .await
+        .expect("project")
+        .id;
     let schema = build_schema(&GraphqlLimits::default());
     let request = Request::new(document)
         .variables(variables(document))
@@ -117,9 +126,15 @@ async fn every_page_document_is_valid_against_the_schema() {
     let (_dir, store) = store().await;
     let index = std::fs::read_to_string(queries_dir().join("../queries.ts")).expect("queries.ts");
     for (name, document) in &docs {
-        assert!(index.contains(&format!("./queries/{name}?raw")), "{name} is used by queries.ts");
+        assert!(
+            index.contains(&format!("./queries/{name}?raw")),
+            "{name} is used by queries.ts"
+        );
         let errors = document_errors(&store, document).await;
-        assert!(errors.is_empty(), "{name} does not match schema.graphql: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "{name} does not match schema.graphql: {errors:?}"
+        );
     }
 }
 

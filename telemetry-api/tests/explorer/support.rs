@@ -77,7 +77,11 @@ impl Running {
             request = request.bearer_auth(key);
         }
         let response = request.send().await.expect("OTLP request");
-        assert!(response.status().is_success(), "OTLP accepted: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "OTLP accepted: {}",
+            response.status()
+        );
     }
 
     /// Runs a GraphQL query, with `key` when given.
@@ -89,7 +93,13 @@ impl Running {
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
-        let body: Value = request.send().await.expect("graphql").json().await.expect("json");
+        let body: Value = request
+            .send()
+            .await
+            .expect("graphql")
+            .json()
+            .await
+            .expect("json");
         assert!(body["errors"].is_null(), "GraphQL errors: {body}");
         body["data"].clone()
     }
@@ -98,7 +108,11 @@ impl Running {
     pub(crate) async fn wait_for_trace(&self, key: Option<&str>, id: &str, spans: u64) {
         for _ in 0..200 {
             let data = self
-                .graphql(key, "query($id: String!) { trace(id: $id) { spanCount } }", json!({"id": id}))
+                .graphql(
+                    key,
+                    "query($id: String!) { trace(id: $id) { spanCount } }",
+                    json!({"id": id}),
+                )
                 .await;
             if data["trace"]["spanCount"].as_u64() == Some(spans) {
                 return;
@@ -137,7 +151,10 @@ fn int(value: i64) -> any_value::Value {
 }
 
 fn now_nanos() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_nanos() as u64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos() as u64
 }
 
 /// An OTLP request of `spans` from service `service`.
@@ -164,7 +181,10 @@ fn leaf_attributes(i: u64) -> (String, Vec<KeyValue>, bool) {
     match i % 3 {
         0 => (
             format!("execute_tool lookup_{i}"),
-            vec![kv("gen_ai.operation.name", s("execute_tool")), kv("gen_ai.tool.name", s("lookup_order"))],
+            vec![
+                kv("gen_ai.operation.name", s("execute_tool")),
+                kv("gen_ai.tool.name", s("lookup_order")),
+            ],
             i % 50 == 0,
         ),
         1 => (
@@ -196,7 +216,13 @@ fn leaf_attributes(i: u64) -> (String, Vec<KeyValue>, bool) {
 pub(crate) fn big_trace(total: u64) -> (String, Vec<u8>) {
     let trace_id: u128 = 0x5000_0000_0000_0000_0000_0000_0000_0001;
     let base = now_nanos() - 1_000_000_000;
-    let span = |id: u64, parent: Option<u64>, name: String, start: u64, len: u64, attributes: Vec<KeyValue>, failed: bool| Span {
+    let span = |id: u64,
+                parent: Option<u64>,
+                name: String,
+                start: u64,
+                len: u64,
+                attributes: Vec<KeyValue>,
+                failed: bool| Span {
         trace_id: trace_id.to_be_bytes().to_vec(),
         span_id: id.to_be_bytes().to_vec(),
         parent_span_id: parent.map(|p| p.to_be_bytes().to_vec()).unwrap_or_default(),
@@ -219,7 +245,10 @@ pub(crate) fn big_trace(total: u64) -> (String, Vec<u8>) {
         "invoke_agent planner".to_owned(),
         base,
         900_000_000,
-        vec![kv("gen_ai.operation.name", s("invoke_agent")), kv("gen_ai.agent.name", s("planner"))],
+        vec![
+            kv("gen_ai.operation.name", s("invoke_agent")),
+            kv("gen_ai.agent.name", s("planner")),
+        ],
         false,
     )];
     let mut next = 2u64;
@@ -237,12 +266,23 @@ pub(crate) fn big_trace(total: u64) -> (String, Vec<u8>) {
             format!("invoke_agent worker-{a}"),
             agent_start,
             leaves * 150_000 + 1_000_000,
-            vec![kv("gen_ai.operation.name", s("invoke_agent")), kv("gen_ai.agent.name", s("worker"))],
+            vec![
+                kv("gen_ai.operation.name", s("invoke_agent")),
+                kv("gen_ai.agent.name", s("worker")),
+            ],
             false,
         ));
         for l in 0..leaves {
             let (name, attributes, failed) = leaf_attributes(next);
-            spans.push(span(next, Some(agent_id), name, agent_start + l * 150_000, 140_000, attributes, failed));
+            spans.push(span(
+                next,
+                Some(agent_id),
+                name,
+                agent_start + l * 150_000,
+                140_000,
+                attributes,
+                failed,
+            ));
             next += 1;
         }
     }
@@ -260,7 +300,10 @@ pub(crate) fn small_trace(seed: u128, name: &str, model: &str) -> (String, Vec<u
         name: name.to_owned(),
         start_time_unix_nano: base,
         end_time_unix_nano: base + 30_000_000,
-        attributes: vec![kv("gen_ai.operation.name", s("invoke_agent")), kv("gen_ai.agent.name", s(name))],
+        attributes: vec![
+            kv("gen_ai.operation.name", s("invoke_agent")),
+            kv("gen_ai.agent.name", s(name)),
+        ],
         ..Span::default()
     };
     let llm = Span {
@@ -279,11 +322,16 @@ pub(crate) fn small_trace(seed: u128, name: &str, model: &str) -> (String, Vec<u
         ],
         ..Span::default()
     };
-    (format!("{trace_id:032x}"), request("small-agent", vec![root, llm]))
+    (
+        format!("{trace_id:032x}"),
+        request("small-agent", vec![root, llm]),
+    )
 }
 
 /// A committed OTLP fixture (real payloads of an instrumented Python client).
 pub(crate) fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otlp").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/otlp")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
