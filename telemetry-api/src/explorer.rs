@@ -76,7 +76,10 @@ static ETAGS: LazyLock<Vec<HeaderValue>> = LazyLock::new(|| {
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     let mut router = Router::new();
     for path in PAGE_ROUTES {
-        router = router.route(path, get(|headers: HeaderMap| async move { serve(0, &headers) }));
+        router = router.route(
+            path,
+            get(|headers: HeaderMap| async move { serve(0, &headers) }),
+        );
     }
     for (index, asset) in ASSETS.iter().enumerate().skip(1) {
         router = router.route(

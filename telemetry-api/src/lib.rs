@@ -14,7 +14,8 @@
 //!
 //! Routes: `POST /v1/traces` (OTLP protobuf or JSON), `POST /api/public/otel/v1/traces`
 //! (Langfuse SDK), `POST /api/v1/events` (our native batches), `GET /healthz`,
-//! `GET /readyz`, `GET /metrics`, and GraphQL at `/graphql`. See `docs/API.md`.
+//! `GET /readyz`, `GET /metrics`, GraphQL at `/graphql`, and the trace explorer page at `/`
+//! ([`explorer`]). See `docs/API.md`.
 
 pub mod auth;
 pub mod config;
