@@ -185,7 +185,7 @@ fn leaf_attributes(i: u64) -> (String, Vec<KeyValue>, bool) {
                 kv("gen_ai.operation.name", s("execute_tool")),
                 kv("gen_ai.tool.name", s("lookup_order")),
             ],
-            i % 50 == 0,
+            i.is_multiple_of(50),
         ),
         1 => (
             "chat gpt-4o-mini".to_owned(),
