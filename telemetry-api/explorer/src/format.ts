@@ -96,3 +96,10 @@ export function scoreText(s: { name: string; value?: number | null; label?: stri
 export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
+
+/** `t` (ms since the epoch) as a `datetime-local` value in local time, as the list's from/to hold. */
+export function localInput(t: number): string {
+  const d = new Date(t);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

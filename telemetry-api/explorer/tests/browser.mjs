@@ -324,6 +324,25 @@ check("the dashboard draws its charts and links to the traces behind them", asyn
   await page.click("table.latency tr.clickable >> nth=0");
   await page.waitForURL(/\/\?type=/);
   await waitForList();
+  assert((await rowIds()).length > 0, "the span type's traces");
+  await page.goBack();
+  await page.waitForSelector("svg.chart a");
+  // The last bucket of "traces and errors" holds every trace of this test.
+  await page.click(".chart-card:first-of-type svg.chart a >> nth=-1");
+  await page.waitForURL(/from=.*&to=/);
+  await waitForList();
+  assert((await rowIds()).length > 0, "the bucket's traces");
+});
+
+check("an eval span links to the trace it judged", async () => {
+  const evals = await gql(DEV, `{ traces(filter: { nameContains: "eval faithfulness" }, first: 1) { nodes { id rootSpanId } } }`);
+  const t = evals.traces.nodes[0];
+  await page.goto(`${DEV}/traces/${t.id}?span=${t.rootSpanId}`);
+  await page.waitForSelector("#evaluated-link");
+  await page.click("#evaluated-link");
+  await page.waitForURL((u) => !u.toString().includes(t.id));
+  await page.waitForSelector(".span-row");
+  await shot("trace-eval-target");
 });
 
 check("without --dev: the key prompt, a wrong key's message, and one project's data only", async () => {

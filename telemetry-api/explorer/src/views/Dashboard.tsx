@@ -3,7 +3,7 @@
 import { Q } from "../queries";
 import { navigate, useLocation } from "../router";
 import { useQuery } from "../useQuery";
-import { TYPE_COLOR, TYPE_LABEL, count, ms, typeFromWire, usd } from "../format";
+import { TYPE_COLOR, TYPE_LABEL, count, localInput, ms, typeFromWire, usd } from "../format";
 import { HBars, Lines, PALETTE, StackedBars } from "../components/charts";
 
 const RANGES: [string, string, number, number][] = [
@@ -114,7 +114,7 @@ export function Dashboard() {
   const tc = at(data?.series.traceCounts ?? []);
   const traces = all.map((t) => tc(t).reduce((s, p) => s + p.traces, 0));
   const errors = all.map((t) => tc(t).reduce((s, p) => s + p.errors, 0));
-  const hrefs = all.map((t) => `/?from=${new Date(t).toISOString().slice(0, 16)}&to=${new Date(t + size * 1000).toISOString().slice(0, 16)}`);
+  const hrefs = all.map((t) => `/?from=${localInput(t)}&to=${localInput(t + size * 1000)}`);
   const usage = at(data?.series.usage ?? []);
   const models = [...new Set((data?.series.usage ?? []).map((u) => u.group.model ?? "(none)"))];
   const costSeries = models.map((m, i) => ({ name: m, color: PALETTE[i % PALETTE.length], values: all.map((t) => usage(t).filter((u) => (u.group.model ?? "(none)") === m).reduce((s, u) => s + u.cost, 0)) }));

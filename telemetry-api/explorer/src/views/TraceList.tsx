@@ -4,7 +4,7 @@ import { gql, subscribe } from "../api";
 import { Q } from "../queries";
 import { linkHandler, navigate, useLocation } from "../router";
 import { useQuery } from "../useQuery";
-import { SPAN_TYPES, TYPE_LABEL, count, ms, scoreText, shortId, time, usd } from "../format";
+import { SPAN_TYPES, TYPE_LABEL, count, localInput, ms, scoreText, shortId, time, usd } from "../format";
 import { ORDERS, TIME_PRESETS, toFilterInput, withParams } from "./traceFilters";
 import { useKeys } from "./useKeys";
 
@@ -75,7 +75,7 @@ function Filters({ params, options }: { params: URLSearchParams; options: Option
           value={params.get("range") ?? (custom ? "custom" : "")}
           onChange={(e) => {
             const v = (e.target as HTMLSelectElement).value;
-            navigate(withParams(params, v === "custom" ? { range: null, from: new Date(Date.now() - 3600e3).toISOString().slice(0, 16) } : { range: v, from: null, to: null }));
+            navigate(withParams(params, v === "custom" ? { range: null, from: localInput(Date.now() - 3600e3) } : { range: v, from: null, to: null }));
           }}
         >
           <option value="">All time</option>
@@ -174,9 +174,13 @@ export function TraceList() {
   const [liveRows, setLiveRows] = useState<TraceRow[]>([]);
   const [selected, setSelected] = useState(0);
   useEffect(() => setLiveRows([]), [JSON.stringify(variables)]);
-  const liveState = useLive(live, (row) =>
-    setLiveRows((rows) => [row, ...rows.filter((r) => r.id !== row.id)]),
-  );
+  // Unfiltered, a trace that gets spans moves to the top; filtered, the page is re-read so
+  // only matching traces show.
+  const filtered = Object.keys(filter).length > 0;
+  const liveState = useLive(live, (row) => {
+    if (filtered) list.reload();
+    else setLiveRows((rows) => [row, ...rows.filter((r) => r.id !== row.id)]);
+  });
   const rows = useMemo(() => {
     const fetched = list.data?.traces.nodes ?? [];
     const liveIds = new Set(liveRows.map((r) => r.id));
