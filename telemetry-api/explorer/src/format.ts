@@ -62,6 +62,7 @@ export function ms(value: number | null | undefined): string {
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
   if (value === 0) return "$0";
+  if (value < 0.000005) return "<$0.00001";
   if (value < 0.01) return `$${value.toFixed(5)}`;
   return `$${value.toFixed(2)}`;
 }

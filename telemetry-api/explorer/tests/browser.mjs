@@ -40,7 +40,7 @@ async function gql(base, query, variables = {}, key = null) {
 
 // The page's formatting (src/format.ts), to compare cells with GraphQL's numbers.
 const count = (v) => v.toLocaleString("en-US");
-const usd = (v) => (v === 0 ? "$0" : v < 0.01 ? `$${v.toFixed(5)}` : `$${v.toFixed(2)}`);
+const usd = (v) => (v === 0 ? "$0" : v < 0.000005 ? "<$0.00001" : v < 0.01 ? `$${v.toFixed(5)}` : `$${v.toFixed(2)}`);
 
 const ALL_TRACES = `query($filter: TraceFilterInput) { traces(filter: $filter, first: 200) { nodes { id name inputTokens outputTokens totalCost hasError } } }`;
 
