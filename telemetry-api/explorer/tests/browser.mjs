@@ -368,8 +368,12 @@ check("without --dev: the key prompt, a wrong key's message, and one project's d
   // "Loading trace…" first, then the answer: not found in A's project.
   await page.waitForSelector(".empty:has-text('No trace')");
   eq(await page.$$eval(".span-row", (r) => r.length), 0, "none of B's spans with A's key");
+  // The live tail authenticates its WebSocket with the kept key (connection_init payload).
+  await page.goto(`${AUTH}/?live=1`);
+  await page.waitForSelector(".live-switch small:text('(open)')");
   await page.click("text=Forget key");
   await page.waitForSelector("#api-key");
+  eq(await page.evaluate(() => localStorage.getItem("telemetry.apiKey")), null, "the key is forgotten");
 });
 
 let failed = false;
