@@ -20,6 +20,7 @@ pub(crate) async fn serve(config: ServerConfig, demo: bool) -> anyhow::Result<()
         .context("cannot start the server")?;
     let addr = server.local_addr();
     println!("ai-telemetry listening on http://{addr}");
+    println!("  Trace explorer:    http://{addr}/");
     println!("  OTLP/HTTP traces:  http://{addr}/v1/traces");
     println!("  GraphiQL:          http://{addr}/graphql");
     if server.dev_project().is_some() {
@@ -43,7 +44,7 @@ async fn spawn_demo(server: &Server, addr: SocketAddr) -> anyhow::Result<()> {
     tokio::spawn(async move {
         match demo::seed(&store, project, target).await {
             Ok(spans) => println!(
-                "demo: {spans} spans of {} agent conversations ingested; open http://{target}/graphql",
+                "demo: {spans} spans of {} agent conversations ingested; open http://{target}/",
                 demo::CONVERSATIONS
             ),
             Err(err) => eprintln!("demo: seeding failed: {err}"),

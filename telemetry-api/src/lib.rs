@@ -21,7 +21,8 @@
 //!
 //! Routes: `POST /v1/traces` (OTLP protobuf or JSON), `POST /api/public/otel/v1/traces`
 //! (Langfuse SDK), `POST /api/v1/events` (our native batches), `GET /healthz`,
-//! `GET /readyz`, `GET /metrics`, and GraphQL at `/graphql`. See `docs/API.md`.
+//! `GET /readyz`, `GET /metrics`, GraphQL at `/graphql`, and the trace explorer page at `/`
+//! ([`explorer`]). See `docs/API.md`.
 //!
 //! The root re-exports what running a server takes ([`Server`], [`ServerConfig`],
 //! [`ServerError`], [`shutdown_signal`]) and what embedding the GraphQL API takes
@@ -32,6 +33,7 @@
 pub(crate) mod auth;
 pub mod config;
 pub mod demo;
+pub mod explorer;
 pub mod graphql;
 pub mod ingest;
 pub(crate) mod ops;

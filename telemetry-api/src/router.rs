@@ -17,6 +17,7 @@ pub(crate) fn app(state: AppState, ingest: IngestState, auth: Auth) -> Router {
         .route_layer(from_fn_with_state(auth, authenticate));
     Router::new()
         .merge(ops::router(prometheus::handle()))
+        .merge(crate::explorer::router())
         .merge(protected)
         .layer(from_fn(prometheus::track_requests))
         .with_state(state)

@@ -1,0 +1,29 @@
+// Every GraphQL document the page sends; each lives in its own .graphql file, which a Rust
+// test (telemetry-api/tests/explorer_documents.rs) validates against the schema.
+import traceList from "./queries/traces.graphql?raw";
+import traceRow from "./queries/trace_row.graphql?raw";
+import live from "./queries/live.graphql?raw";
+import trace from "./queries/trace.graphql?raw";
+import span from "./queries/span.graphql?raw";
+import createScore from "./queries/create_score.graphql?raw";
+import deleteScore from "./queries/delete_score.graphql?raw";
+import sessions from "./queries/sessions.graphql?raw";
+import session from "./queries/session.graphql?raw";
+import dashboard from "./queries/dashboard.graphql?raw";
+import scoreDistribution from "./queries/score_distribution.graphql?raw";
+import filterOptions from "./queries/filter_options.graphql?raw";
+
+export const Q = {
+  traceList,
+  traceRow,
+  live,
+  trace,
+  span,
+  createScore,
+  deleteScore,
+  sessions,
+  session,
+  dashboard,
+  scoreDistribution,
+  filterOptions,
+};
