@@ -1,4 +1,5 @@
-//! Carrying a context into futures and spawned tasks, as `tracing::Instrument` does.
+//! Carrying a context into futures, spawned tasks and spawned threads, as `tracing::Instrument`
+//! does.
 
 use std::future::Future;
 
@@ -35,4 +36,33 @@ where
     F::Output: Send + 'static,
 {
     tokio::spawn(future.with_current_context())
+}
+
+/// `std::thread::spawn` that carries the current context into the new thread, so spans started
+/// there stay children of the current span (a thread starts with an empty context otherwise).
+///
+/// ```
+/// use telemetry_core::{Telemetry, attrs::{AgentRun, ToolCall}};
+///
+/// let telemetry = Telemetry::builder("threads").build().unwrap();
+/// let run = telemetry.trace("run", AgentRun::default()).start();
+/// let worker = run.in_scope(|| {
+///     let telemetry = telemetry.clone();
+///     telemetry_core::spawn_thread(move || {
+///         let tool = telemetry.span("tool", ToolCall::default()).start();
+///         let trace = tool.trace_id();
+///         tool.end();
+///         trace
+///     })
+/// });
+/// assert_eq!(worker.join().unwrap(), run.trace_id(), "the tool span is in the run's trace");
+/// run.end();
+/// ```
+pub fn spawn_thread<F, T>(f: F) -> std::thread::JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let cx = Context::current();
+    std::thread::spawn(move || cx.in_scope(f))
 }

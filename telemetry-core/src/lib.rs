@@ -54,7 +54,7 @@ mod traces;
 pub use context::{Context, ContextResolver, WithContext, set_context_resolver};
 pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
-pub use instrument::{FutureExt, spawn};
+pub use instrument::{FutureExt, spawn, spawn_thread};
 pub use registry::{Registry, Selector, resolve_telemetry};
 pub use sampling::InvalidRatio;
 pub use span::{Span, SpanBuilder, SpanRef, current_span};

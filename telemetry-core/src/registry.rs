@@ -130,8 +130,10 @@ impl Registry {
     }
 }
 
-/// The telemetry that records a span started here: the current context's, else the instance
-/// called `name` in the global registry, else the global default. What the macros use.
+/// The telemetry that records a span started here, and what `#[with_span]` and
+/// `#[instrument_class]` use: the current context's; else the instance called `name` in the
+/// global registry; else the global registry's selector's pick for the current context (see
+/// [`Registry::set_selector`]); else the global default.
 pub fn resolve_telemetry(name: Option<&str>) -> Option<Telemetry> {
     Context::with_current(|cx| cx.and_then(Context::telemetry))
         .or_else(|| Registry::global().resolve(name))

@@ -103,9 +103,11 @@ use args::{Errors, Options, Site};
 ///
 /// # Which telemetry records the span
 ///
-/// The current context's; else the instance named by `telemetry = "…"` in
-/// `Registry::global()`; else the global registry's default. With no telemetry anywhere the
-/// function runs as written after one check.
+/// In order: the current context's (the telemetry of the enclosing span); else the instance
+/// named by `telemetry = "…"` in `Registry::global()`; else the instance the global registry's
+/// **selector** picks for the current context (`Registry::global().set_selector(|cx| …)`, e.g.
+/// a tenant's instance named by the context's baggage); else the global registry's default.
+/// With no telemetry anywhere the function runs as written after one check.
 ///
 /// # Nesting
 ///

@@ -1,6 +1,14 @@
 //! W3C Trace Context (`traceparent`, `tracestate`) and W3C Baggage, through a small carrier
 //! trait, so distributed traces continue across services.
 //!
+//! **The remote sampling decision is honoured (parent-based sampling).** A span whose parent
+//! is an extracted remote context follows the caller's `sampled` flag, not the local sampler:
+//! with `traceparent` flags `01` it is recorded (a local root of the caller's trace, even under
+//! `AlwaysOff` or a ratio), with flags `00` it is not — it takes the sampled-out path, and its
+//! children and anything injected from it carry `00` onward, so every service of one
+//! distributed trace agrees. To decide locally instead, start the span without the remote
+//! context (and link the caller's ids in metadata if wanted).
+//!
 //! ```
 //! use telemetry_core::{propagation::{extract, inject}, Context};
 //!
