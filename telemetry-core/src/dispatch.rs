@@ -159,6 +159,24 @@ impl ExporterSlot {
         self.call(Control::Flush).await
     }
 
+    /// [`flush`](Self::flush) or [`shutdown`](Self::shutdown) (`what`) bounded by `timeout`;
+    /// a timeout names this exporter, so the caller knows which one held things up.
+    pub(crate) async fn within(
+        &self,
+        timeout: Duration,
+        what: &str,
+        work: impl Future<Output = Result<(), ExportError>>,
+    ) -> Result<(), ExportError> {
+        tokio::time::timeout(timeout, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ExportError::Timeout(format!(
+                    "exporter {:?}: {what} did not finish within {timeout:?}",
+                    &*self.name
+                )))
+            })
+    }
+
     /// Flushes, shuts the exporter down and stops its worker.
     pub(crate) async fn shutdown(&self) -> Result<(), ExportError> {
         if self.closed.swap(true, Relaxed) {

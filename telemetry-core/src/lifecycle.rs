@@ -37,6 +37,8 @@ pub(crate) struct Lifecycle {
     pub(crate) request_context_keys: Vec<String>,
     pub(crate) open_traces: OpenTraces,
     pub(crate) shutdown_timeout: Duration,
+    /// Longest wait of one `Telemetry::flush` for each exporter.
+    pub(crate) flush_timeout: Duration,
     pub(crate) shut_down: AtomicBool,
     pub(crate) config: Mutex<TelemetryConfig>,
 }

@@ -264,4 +264,44 @@ async fn shutdown_returns_within_its_timeout() {
     let result = telemetry.shutdown().await;
     assert!(matches!(result, Err(ExportError::Timeout(_))), "{result:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("\"stuck\""),
+        "the error names the exporter: {message}"
+    );
+}
+
+/// Never finishes flushing.
+struct StuckFlush;
+
+#[async_trait]
+impl TelemetryExporter for StuckFlush {
+    fn name(&self) -> &str {
+        "stuck-flush"
+    }
+    async fn export_event(&self, _: TelemetryEvent) -> Result<(), ExportError> {
+        Ok(())
+    }
+    async fn flush(&self) -> Result<(), ExportError> {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn async_flush_is_bounded_and_names_the_slow_exporter() {
+    let fast = InMemoryExporter::new();
+    let telemetry = Telemetry::builder("flush")
+        .flush_timeout(Duration::from_millis(200))
+        .exporter(fast.clone())
+        .exporter(StuckFlush)
+        .build()
+        .unwrap();
+    telemetry.trace("t", Generic::default()).start().end();
+    let started = Instant::now();
+    let result = telemetry.flush().await;
+    assert!(started.elapsed() < Duration::from_secs(5), "bounded");
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains("\"stuck-flush\""), "{message}");
+    assert_eq!(fast.ended_spans().len(), 1, "the other exporter flushed");
 }

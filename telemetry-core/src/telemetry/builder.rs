@@ -55,6 +55,7 @@ pub struct TelemetryBuilder {
     max_trace_age: Duration,
     max_open_traces: usize,
     shutdown_timeout: Duration,
+    flush_timeout: Duration,
 }
 
 impl TelemetryBuilder {
@@ -74,6 +75,7 @@ impl TelemetryBuilder {
             max_trace_age: Duration::from_secs(3600),
             max_open_traces: 100_000,
             shutdown_timeout: Duration::from_secs(30),
+            flush_timeout: Duration::from_secs(30),
         }
     }
 
@@ -192,7 +194,16 @@ impl TelemetryBuilder {
         self
     }
 
-    /// Longest wait of [`Telemetry::shutdown`] (default 30 s).
+    /// Longest wait of [`Telemetry::flush`] for each exporter (default 30 s); an exporter that
+    /// takes longer makes `flush` return [`ExportError::Timeout`](crate::ExportError::Timeout)
+    /// naming it, while its worker goes on delivering.
+    pub fn flush_timeout(mut self, timeout: Duration) -> Self {
+        self.flush_timeout = timeout;
+        self
+    }
+
+    /// Longest wait of [`Telemetry::shutdown`] for each exporter (default 30 s); a timeout
+    /// names the exporter that did not finish.
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
         self
@@ -234,6 +245,7 @@ impl TelemetryBuilder {
                 request_context_keys: self.request_context_keys,
                 open_traces: OpenTraces::new(self.max_trace_age, self.max_open_traces),
                 shutdown_timeout: self.shutdown_timeout,
+                flush_timeout: self.flush_timeout,
                 shut_down: AtomicBool::new(false),
                 config: Mutex::new(self.config),
             }),

@@ -212,8 +212,11 @@ impl Telemetry {
     /// Waits until every event emitted so far was handled by every exporter, and the exporters
     /// flushed; reports exporters that failed.
     pub async fn flush(&self) -> Result<(), ExportError> {
+        let timeout = self.inner.flush_timeout;
+        let each = self.inner.exporters.iter();
         let results =
-            futures::future::join_all(self.inner.exporters.iter().map(ExporterSlot::flush)).await;
+            futures::future::join_all(each.map(|slot| slot.within(timeout, "flush", slot.flush())))
+                .await;
         results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
     }
 
@@ -224,15 +227,13 @@ impl Telemetry {
             return Ok(());
         }
         self.expire_traces();
-        let all =
-            futures::future::join_all(self.inner.exporters.iter().map(ExporterSlot::shutdown));
-        match tokio::time::timeout(self.inner.shutdown_timeout, all).await {
-            Ok(results) => results.into_iter().find(Result::is_err).unwrap_or(Ok(())),
-            Err(_) => Err(ExportError::Timeout(format!(
-                "telemetry {:?} shutdown",
-                self.inner.name
-            ))),
-        }
+        let timeout = self.inner.shutdown_timeout;
+        let each = self.inner.exporters.iter();
+        let results = futures::future::join_all(
+            each.map(|slot| slot.within(timeout, "shutdown", slot.shutdown())),
+        )
+        .await;
+        results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
     }
 }
 
