@@ -45,6 +45,7 @@ pub mod propagation;
 mod registry;
 mod sampling;
 mod span;
+mod tail;
 mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -56,6 +57,10 @@ pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
 pub use instrument::{FutureExt, spawn};
 pub use registry::{Registry, Selector, resolve_telemetry};
 pub use span::{Span, SpanBuilder, SpanRef, current_span};
+pub use tail::{
+    DEFAULT_DECISION_WAIT, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, NamedPolicy, TAIL_REASON_KEY,
+    TailConfigError, TailPolicy, TailSampling, TailStats,
+};
 pub use telemetry::{BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 
 pub use telemetry_types::*;
