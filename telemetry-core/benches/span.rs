@@ -5,6 +5,9 @@
 //!   processor), `tracing` with a registry subscriber, and `fastrace`.
 //! - `sampled_out_span`: a root span of an always-off sampler.
 //! - `child_span_from_context`: a child found through the task-local context.
+//! - `tail_sampling/*`: one trace of a root and four LLM children (five spans) with head
+//!   sampling only (every span exported), tail sampling keeping everything, tail sampling
+//!   dropping everything (no error to keep), and a head ratio of 0.2 for comparison.
 //!
 //! Run: `cargo bench -p telemetry-core --bench span`.
 
@@ -14,9 +17,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use criterion::{Criterion, criterion_group, criterion_main};
 use telemetry_core::{
-    EventKinds, ExportError, ExporterCapabilities, SamplingStrategy, Telemetry, TelemetryEvent,
-    TelemetryExporter,
-    attrs::{LlmGeneration, Usage},
+    EventKinds, ExportError, ExporterCapabilities, SamplingStrategy, TailSampling, Telemetry,
+    TelemetryEvent, TelemetryExporter,
+    attrs::{AgentRun, LlmGeneration, Usage},
 };
 
 /// Takes ended spans and drops them: what is measured is the core, not an exporter.
@@ -40,11 +43,27 @@ impl TelemetryExporter for Discard {
 }
 
 fn ours(sampling: SamplingStrategy) -> Telemetry {
-    Telemetry::builder("bench")
-        .sampling(sampling)
-        .exporter(Discard)
-        .build()
-        .unwrap()
+    ours_with_tail(sampling, None)
+}
+
+fn ours_with_tail(sampling: SamplingStrategy, tail: Option<TailSampling>) -> Telemetry {
+    let builder = Telemetry::builder("bench").sampling(sampling);
+    let builder = match tail {
+        Some(tail) => builder.tail_sampling(tail),
+        None => builder,
+    };
+    builder.exporter(Discard).build().unwrap()
+}
+
+/// A root and four LLM children: five spans.
+fn our_trace(telemetry: &Telemetry) {
+    let root = telemetry.trace("run", AgentRun::named("agent")).start();
+    root.in_scope(|| {
+        for _ in 0..4 {
+            our_span(telemetry);
+        }
+    });
+    root.end();
 }
 
 /// Start, four attributes (model, provider, input and output tokens), end.
@@ -180,6 +199,31 @@ fn bench_child(c: &mut Criterion) {
     report_drops("child", &telemetry);
 }
 
+fn bench_tail(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tail_sampling");
+    let cases = [
+        ("head_only", SamplingStrategy::AlwaysOn, None),
+        (
+            "tail_keep_all",
+            SamplingStrategy::AlwaysOn,
+            Some(TailSampling::new().keep_all()),
+        ),
+        (
+            "tail_drop_all",
+            SamplingStrategy::AlwaysOn,
+            Some(TailSampling::new().keep_errors()),
+        ),
+        ("head_ratio_0.2", SamplingStrategy::ratio(0.2), None),
+    ];
+    for (label, head, tail) in cases {
+        let telemetry = ours_with_tail(head, tail);
+        group.bench_function(label, |b| b.iter(|| our_trace(&telemetry)));
+        report_drops(label, &telemetry);
+        eprintln!("{label}: tail stats {:?}", telemetry.stats().tail);
+    }
+    group.finish();
+}
+
 fn report_drops(label: &str, telemetry: &Telemetry) {
     let _ = telemetry.flush_blocking(Duration::from_secs(10));
     let stats = telemetry.stats();
@@ -189,6 +233,6 @@ fn report_drops(label: &str, telemetry: &Telemetry) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = bench_sampled, bench_sampled_out, bench_child
+    targets = bench_sampled, bench_sampled_out, bench_child, bench_tail
 }
 criterion_main!(benches);
