@@ -126,6 +126,12 @@ impl TailSampling {
         })
     }
 
+    /// Keeps traces whose root is among the slowest `fraction` of recent traces (reason
+    /// `slowest`; a running estimate, see [`TailPolicy::SlowestFraction`]).
+    pub fn keep_slowest(self, fraction: f64) -> Self {
+        self.keep(TailPolicy::SlowestFraction { fraction })
+    }
+
     /// Keeps traces whose spans cost at least `total` (reason `cost`).
     pub fn keep_cost_at_least(self, total: f64) -> Self {
         self.keep(TailPolicy::Cost { min: total })
@@ -308,8 +314,10 @@ impl TailSampling {
 
 fn check(policy: &TailPolicy, nested: &mut Vec<NamedPolicy>) -> Result<(), TailConfigError> {
     match policy {
-        TailPolicy::Ratio { ratio } if !(0.0..=1.0).contains(ratio) => {
-            Err(TailConfigError::InvalidRatio(*ratio))
+        TailPolicy::Ratio { ratio: fraction } | TailPolicy::SlowestFraction { fraction }
+            if !(0.0..=1.0).contains(fraction) =>
+        {
+            Err(TailConfigError::InvalidRatio(*fraction))
         }
         TailPolicy::RateLimit { per_second } if !(per_second.is_finite() && *per_second >= 0.0) => {
             Err(TailConfigError::InvalidRateLimit(*per_second))
@@ -326,7 +334,7 @@ fn check(policy: &TailPolicy, nested: &mut Vec<NamedPolicy>) -> Result<(), TailC
 }
 
 /// A policy string: comma-separated items, each a keep rule, in the order they apply:
-/// `errors`, `slower_than=2s`, `cost_at_least=0.5`, `tokens_at_least=10000`,
+/// `errors`, `slower_than=2s`, `slowest=0.01`, `cost_at_least=0.5`, `tokens_at_least=10000`,
 /// `eval_score_below=0.5`, `span_type=tool_call`, `span_name=NAME`, `attribute=KEY:VALUE`
 /// (VALUE read as JSON when it is, else as a string), `attribute_at_least=KEY:NUMBER`,
 /// `ratio=0.01`, `rate_limit=10`, `all` (keep everything).
@@ -353,6 +361,7 @@ fn apply_item(tail: TailSampling, item: &str) -> Option<TailSampling> {
         "errors" | "error" => tail.keep_errors(),
         "all" => tail.keep_all(),
         "slower_than" => tail.keep_slower_than(parse_duration(value)?),
+        "slowest" => tail.keep_slowest(number()?),
         "cost_at_least" => tail.keep_cost_at_least(number()?),
         "tokens_at_least" => tail.keep_tokens_at_least(value.parse().ok()?),
         "eval_score_below" => tail.keep_eval_score_below(number()?),

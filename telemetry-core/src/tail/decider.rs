@@ -8,6 +8,7 @@ use telemetry_types::TraceId;
 
 use super::policy::TailPolicy;
 use super::rate_limit::TokenBucket;
+use super::slowest::SlowestFraction;
 use super::trace_view::TraceView;
 
 /// The reason recorded for a trace continued from a sampled remote parent when such traces
@@ -18,17 +19,31 @@ enum Rule {
     Leaf(TailPolicy),
     Ratio(f64),
     RateLimit(TokenBucket),
+    Slowest(Arc<SlowestFraction>),
     Any(Vec<Rule>),
     All(Vec<Rule>),
 }
 
 impl Rule {
-    fn compile(policy: &TailPolicy) -> Rule {
+    /// The rule for `policy`; each slowest-fraction estimate is also pushed to `observed`, to
+    /// be fed every finished root.
+    fn compile(policy: &TailPolicy, observed: &mut Vec<Arc<SlowestFraction>>) -> Rule {
+        let mut all = |policies: &[TailPolicy]| {
+            policies
+                .iter()
+                .map(|p| Rule::compile(p, observed))
+                .collect()
+        };
         match policy {
             TailPolicy::Ratio { ratio } => Rule::Ratio(*ratio),
             TailPolicy::RateLimit { per_second } => Rule::RateLimit(TokenBucket::new(*per_second)),
-            TailPolicy::Any { policies } => Rule::Any(policies.iter().map(Rule::compile).collect()),
-            TailPolicy::All { policies } => Rule::All(policies.iter().map(Rule::compile).collect()),
+            TailPolicy::SlowestFraction { fraction } => {
+                let estimate = Arc::new(SlowestFraction::new(*fraction));
+                observed.push(estimate.clone());
+                Rule::Slowest(estimate)
+            }
+            TailPolicy::Any { policies } => Rule::Any(all(policies)),
+            TailPolicy::All { policies } => Rule::All(all(policies)),
             leaf => Rule::Leaf(leaf.clone()),
         }
     }
@@ -38,6 +53,7 @@ impl Rule {
             Rule::Leaf(policy) => policy.leaf_holds(trace),
             Rule::Ratio(ratio) => ratio_kept(trace.trace_id, *ratio),
             Rule::RateLimit(bucket) => bucket.try_take(now),
+            Rule::Slowest(estimate) => trace.root.is_some() && estimate.holds(trace.duration()),
             Rule::Any(rules) => rules.iter().any(|r| r.holds(trace, now)),
             Rule::All(rules) => rules.iter().all(|r| r.holds(trace, now)),
         }
@@ -47,6 +63,8 @@ impl Rule {
 /// Named top-level rules, any of which keeps a trace.
 pub(crate) struct Decider {
     rules: Vec<(Arc<str>, Rule)>,
+    /// Slowest-fraction estimates, fed every trace whose root ended (whatever keeps it).
+    observed: Vec<Arc<SlowestFraction>>,
     keep_remote_sampled: bool,
 }
 
@@ -55,18 +73,25 @@ impl Decider {
         policies: impl IntoIterator<Item = (&'a str, &'a TailPolicy)>,
         keep_remote_sampled: bool,
     ) -> Self {
+        let mut observed = Vec::new();
         let rules = policies
             .into_iter()
-            .map(|(name, policy)| (Arc::from(name), Rule::compile(policy)))
+            .map(|(name, policy)| (Arc::from(name), Rule::compile(policy, &mut observed)))
             .collect();
         Decider {
             rules,
+            observed,
             keep_remote_sampled,
         }
     }
 
     /// The name of the first rule that keeps `trace`, `None` to drop it.
     pub(crate) fn decide(&self, trace: &TraceView<'_>) -> Option<Arc<str>> {
+        // Only ended roots: a trace decided early has lasted "at least" its duration.
+        if trace.root.is_some_and(|r| r.end_time.is_some()) {
+            let duration = trace.duration();
+            self.observed.iter().for_each(|e| e.observe(duration));
+        }
         if self.keep_remote_sampled && trace.has_remote_parent() {
             return Some(REMOTE_PARENT_REASON.into());
         }

@@ -21,6 +21,7 @@ mod config;
 mod decider;
 mod policy;
 mod rate_limit;
+mod slowest;
 mod stats;
 mod trace_view;
 

@@ -22,6 +22,12 @@ pub enum TailPolicy {
         /// Threshold in milliseconds.
         min_ms: u64,
     },
+    /// The root is among the slowest `fraction` of recent traces (a running estimate over the
+    /// last ~10 000–20 000 roots; it holds for none of the first 100).
+    SlowestFraction {
+        /// Fraction in `[0, 1]`, e.g. `0.01` for the slowest 1 %.
+        fraction: f64,
+    },
     /// The spans' cost totals add up to at least `min` (in the spans' currency, USD by default).
     Cost {
         /// Threshold.
@@ -108,6 +114,7 @@ impl TailPolicy {
         match self {
             TailPolicy::Error => "error",
             TailPolicy::SlowRoot { .. } => "slow_root",
+            TailPolicy::SlowestFraction { .. } => "slowest",
             TailPolicy::Cost { .. } => "cost",
             TailPolicy::Tokens { .. } => "tokens",
             TailPolicy::EvalScoreBelow { .. } => "low_eval_score",
@@ -121,7 +128,8 @@ impl TailPolicy {
         }
     }
 
-    /// Whether a leaf rule (not a ratio, a rate limit or a combination) holds on `trace`.
+    /// Whether a stateless leaf rule holds on `trace` (ratios, rate limits, slowest fractions
+    /// and combinations are evaluated by the decider).
     pub(crate) fn leaf_holds(&self, trace: &TraceView<'_>) -> bool {
         let spans = trace.spans;
         match self {
@@ -143,6 +151,7 @@ impl TailPolicy {
                     .is_some_and(|v| v >= *min)
             }),
             TailPolicy::Ratio { .. }
+            | TailPolicy::SlowestFraction { .. }
             | TailPolicy::RateLimit { .. }
             | TailPolicy::Any { .. }
             | TailPolicy::All { .. } => false,
