@@ -7,7 +7,9 @@
 //! - `child_span_from_context`: a child found through the task-local context.
 //! - `tail_sampling/*`: one trace of a root and four LLM children (five spans) with head
 //!   sampling only (every span exported), tail sampling keeping everything, tail sampling
-//!   dropping everything (no error to keep), and a head ratio of 0.2 for comparison.
+//!   dropping everything (no error to keep), and a head ratio of 0.2 for comparison;
+//!   `tail_sampling_cpu/*`: the same cases measured in CPU time of the whole process (the
+//!   exporter's worker thread included), per trace.
 //!
 //! Run: `cargo bench -p telemetry-core --bench span`.
 
@@ -199,9 +201,9 @@ fn bench_child(c: &mut Criterion) {
     report_drops("child", &telemetry);
 }
 
-fn bench_tail(c: &mut Criterion) {
-    let mut group = c.benchmark_group("tail_sampling");
-    let cases = [
+/// The tail-sampling cases: label, head sampler, tail sampling.
+fn tail_cases() -> Vec<(&'static str, SamplingStrategy, Option<TailSampling>)> {
+    vec![
         ("head_only", SamplingStrategy::AlwaysOn, None),
         (
             "tail_keep_all",
@@ -214,14 +216,51 @@ fn bench_tail(c: &mut Criterion) {
             Some(TailSampling::new().keep_errors()),
         ),
         ("head_ratio_0.2", SamplingStrategy::ratio(0.2), None),
-    ];
-    for (label, head, tail) in cases {
+    ]
+}
+
+/// Wall time on the recording thread (what the application waits for).
+fn bench_tail(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tail_sampling");
+    for (label, head, tail) in tail_cases() {
         let telemetry = ours_with_tail(head, tail);
         group.bench_function(label, |b| b.iter(|| our_trace(&telemetry)));
         report_drops(label, &telemetry);
         eprintln!("{label}: tail stats {:?}", telemetry.stats().tail);
     }
     group.finish();
+}
+
+/// CPU time of the whole process per trace, the exporter's worker included (flushed before
+/// the clock is read): what exporting a span really costs, and what dropping it saves.
+fn bench_tail_cpu(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tail_sampling_cpu");
+    for (label, head, tail) in tail_cases() {
+        let telemetry = ours_with_tail(head, tail);
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let before = process_cpu();
+                for _ in 0..iters {
+                    our_trace(&telemetry);
+                }
+                let _ = telemetry.flush_blocking(Duration::from_secs(10));
+                process_cpu().saturating_sub(before)
+            })
+        });
+        report_drops(label, &telemetry);
+    }
+    group.finish();
+}
+
+/// CPU time of every thread of this process so far (Linux `schedstat`, nanoseconds).
+fn process_cpu() -> Duration {
+    let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten();
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
 }
 
 fn report_drops(label: &str, telemetry: &Telemetry) {
@@ -233,6 +272,6 @@ fn report_drops(label: &str, telemetry: &Telemetry) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = bench_sampled, bench_sampled_out, bench_child, bench_tail
+    targets = bench_sampled, bench_sampled_out, bench_child, bench_tail, bench_tail_cpu
 }
 criterion_main!(benches);

@@ -688,10 +688,10 @@ fn configuration_from_code_string_environment_and_serde_agree() {
 #[tokio::test]
 async fn errors_and_the_slowest_one_percent() {
     let (telemetry, exporter) = with(TailSampling::new().keep_errors().keep_slowest(0.01));
-    let now = telemetry_core::Timestamp::now().as_unix_nanos();
     // Durations 1..=3 000 ms in a scrambled order (a multiplicative permutation mod 3 001).
     for i in 1..=3_000u64 {
         let ms = i * 1_234 % 3_001;
+        let now = telemetry_core::Timestamp::now().as_unix_nanos();
         let start = telemetry_core::Timestamp::from_unix_nanos(now - ms * 1_000_000);
         let root = telemetry
             .trace(format!("t{ms}"), AgentRun::default())
@@ -715,7 +715,7 @@ async fn errors_and_the_slowest_one_percent() {
         .map(|s| s.duration().unwrap().as_millis())
         .collect();
     assert_eq!(errors, 6);
-    // 1 % of the 2 900 traces after the warm-up is 29; the estimate is coarse early on.
-    assert!((15..=60).contains(&slowest.len()), "{}", slowest.len());
-    assert!(slowest.iter().all(|&ms| ms >= 2_600), "{slowest:?}");
+    // 1 % of the 2 900 traces after the warm-up is 29; the estimate is rough early on.
+    assert!((18..=45).contains(&slowest.len()), "{}", slowest.len());
+    assert!(slowest.iter().all(|&ms| ms >= 2_800), "{slowest:?}");
 }

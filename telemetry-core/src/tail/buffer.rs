@@ -6,10 +6,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use telemetry_types::{SpanId, SpanRecord, Timestamp, TraceId, TraceRecord};
+use telemetry_types::{SpanId, SpanRecord, TraceId, TraceRecord};
 
 use super::decider::Decider;
 use super::trace_view::TraceView;
+
+/// How many arriving spans of held traces pass between two checks of the decision wait (a
+/// new trace always checks): the clock is not read for every span.
+const CHECK_WAIT_EVERY: u32 = 64;
 
 /// One trace waiting for its decision.
 pub(crate) struct Held {
@@ -65,6 +69,8 @@ struct State {
     order: BTreeMap<u64, TraceId>,
     next_seq: u64,
     spans: usize,
+    /// Spans added to held traces since the decision wait was last checked.
+    unchecked: u32,
     decided: RecentDecisions,
 }
 
@@ -100,6 +106,7 @@ impl TraceBuffer {
                 order: BTreeMap::new(),
                 next_seq: 0,
                 spans: 0,
+                unchecked: 0,
                 decided: RecentDecisions {
                     kept: HashMap::new(),
                     order: VecDeque::new(),
@@ -112,20 +119,30 @@ impl TraceBuffer {
     /// Holds an ended span with its trace, or says what to do with it when its trace was
     /// decided already.
     pub(crate) fn add_span(&self, span: Arc<SpanRecord>, decider: &Decider) -> Arrival {
-        let now = Instant::now();
         let mut state = self.state.lock();
-        if let Some(&kept) = state.decided.kept.get(&span.trace_id) {
-            return Arrival::Late(kept, span);
-        }
         let mut decided = Vec::new();
-        self.entry(&mut state, span.trace_id, now, decider, &mut decided)
-            .spans
-            .push(span);
+        // The common case, a span of a held trace, costs one lookup and no clock read.
+        let check_wait = if let Some(held) = state.held.get_mut(&span.trace_id) {
+            held.spans.push(span);
+            state.unchecked += 1;
+            state.unchecked >= CHECK_WAIT_EVERY
+        } else {
+            if let Some(&kept) = state.decided.kept.get(&span.trace_id) {
+                return Arrival::Late(kept, span);
+            }
+            let now = Instant::now();
+            self.entry(&mut state, span.trace_id, now, decider, &mut decided)
+                .spans
+                .push(span);
+            true
+        };
         state.spans += 1;
         while state.spans > self.max_spans {
             self.decide_oldest(&mut state, Why::Full, decider, &mut decided);
         }
-        self.decide_expired(&mut state, now, decider, &mut decided);
+        if check_wait {
+            self.decide_expired(&mut state, Instant::now(), decider, &mut decided);
+        }
         Arrival::Held(decided)
     }
 
@@ -268,6 +285,7 @@ impl TraceBuffer {
         decider: &Decider,
         decided: &mut Vec<Decided>,
     ) {
+        state.unchecked = 0;
         while let Some((_, trace_id)) = state.order.first_key_value() {
             let opened = state.held.get(trace_id).map(|h| h.opened);
             if opened.is_some_and(|opened| now.duration_since(opened) < self.wait) {
@@ -279,11 +297,6 @@ impl TraceBuffer {
 }
 
 fn decide(held: &Held, decider: &Decider) -> Option<Arc<str>> {
-    let view = TraceView::new(
-        held.trace_id,
-        &held.spans,
-        held.root_span_id,
-        Timestamp::now(),
-    );
+    let view = TraceView::new(held.trace_id, &held.spans, held.root_span_id);
     decider.decide(&view)
 }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-/// Buckets per doubling of duration (≈ 4.4 % wide; the threshold is interpolated inside).
+/// Buckets per doubling of duration (≈ 4.4 % wide; the threshold is interpolated between the
+/// shortest and longest duration seen in its bucket, so a partly filled top bucket does not
+/// push it above every observed value).
 const PER_DOUBLING: f64 = 16.0;
 /// Buckets from 1 µs to 2^40 µs (≈ 12 days).
 const BUCKETS: usize = 40 * 16;
@@ -23,6 +25,8 @@ pub(crate) struct SlowestFraction {
 
 struct Histogram {
     counts: Vec<f64>,
+    /// Shortest and longest duration seen in each bucket, in seconds.
+    range: Vec<(f64, f64)>,
     total: f64,
 }
 
@@ -32,6 +36,7 @@ impl SlowestFraction {
             fraction: fraction.clamp(0.0, 1.0),
             state: Mutex::new(Histogram {
                 counts: vec![0.0; BUCKETS],
+                range: vec![(f64::INFINITY, 0.0); BUCKETS],
                 total: 0.0,
             }),
         }
@@ -39,8 +44,13 @@ impl SlowestFraction {
 
     /// Counts one finished root's duration.
     pub(crate) fn observe(&self, duration: Duration) {
+        let seconds = duration.as_secs_f64();
+        let index = bucket(seconds);
         let mut h = self.state.lock();
-        h.counts[bucket(duration)] += 1.0;
+        h.counts[index] += 1.0;
+        let (low, high) = &mut h.range[index];
+        *low = low.min(seconds);
+        *high = high.max(seconds);
         h.total += 1.0;
         if h.total >= 2.0 * WINDOW {
             h.counts.iter_mut().for_each(|c| *c *= 0.5);
@@ -67,7 +77,7 @@ impl SlowestFraction {
             if above + count >= wanted && count > 0.0 {
                 // Linear inside the bucket: the part still needed lies at its top.
                 let share = (wanted - above) / count;
-                let (low, high) = (lower_bound(index), lower_bound(index + 1));
+                let (low, high) = h.range[index];
                 return Some(Duration::from_secs_f64(high - (high - low) * share));
             }
             above += count;
@@ -76,20 +86,12 @@ impl SlowestFraction {
     }
 }
 
-fn bucket(duration: Duration) -> usize {
-    let micros = duration.as_secs_f64() * 1e6;
+fn bucket(seconds: f64) -> usize {
+    let micros = seconds * 1e6;
     if micros <= 1.0 {
         return 0;
     }
     ((micros.log2() * PER_DOUBLING) as usize).min(BUCKETS - 1)
-}
-
-/// Lower bound of a bucket, in seconds.
-fn lower_bound(index: usize) -> f64 {
-    if index == 0 {
-        return 0.0;
-    }
-    (index as f64 / PER_DOUBLING).exp2() / 1e6
 }
 
 #[cfg(test)]

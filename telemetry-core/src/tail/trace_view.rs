@@ -11,7 +11,6 @@ pub(crate) struct TraceView<'a> {
     pub(crate) trace_id: TraceId,
     pub(crate) spans: &'a [Arc<SpanRecord>],
     pub(crate) root: Option<&'a SpanRecord>,
-    pub(crate) now: Timestamp,
 }
 
 impl<'a> TraceView<'a> {
@@ -19,14 +18,12 @@ impl<'a> TraceView<'a> {
         trace_id: TraceId,
         spans: &'a [Arc<SpanRecord>],
         root_span_id: Option<SpanId>,
-        now: Timestamp,
     ) -> Self {
         let root = root_span_id.and_then(|id| spans.iter().find(|s| s.span_id == id));
         TraceView {
             trace_id,
             spans,
             root: root.map(|r| &**r),
-            now,
         }
     }
 
@@ -37,7 +34,9 @@ impl<'a> TraceView<'a> {
             return duration;
         }
         let earliest = self.spans.iter().map(|s| s.start_time).min();
-        earliest.map_or(Duration::ZERO, |start| self.now.duration_since(start))
+        earliest.map_or(Duration::ZERO, |start| {
+            Timestamp::now().duration_since(start)
+        })
     }
 
     /// Whether the local root continues a remote parent.
