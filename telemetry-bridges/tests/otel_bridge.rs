@@ -180,3 +180,51 @@ fn both_pipelines_in_parallel_count_every_span_once() {
             .any(|s| s.name == "after switch")
     );
 }
+
+/// Tail sampling holds what both bridges hand in with the trace it belongs to: an error in
+/// an OpenTelemetry span keeps our root and the `tracing` span too; a clean trace is dropped
+/// whole.
+#[test]
+fn tail_sampling_decides_bridged_spans_with_their_trace() {
+    let spans = InMemoryExporter::new();
+    let telemetry = Telemetry::builder("app")
+        .tail_sampling(telemetry_core::TailSampling::new().keep_errors())
+        .exporter(spans.clone())
+        .build()
+        .expect("build");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(TelemetrySpanProcessor::new(telemetry.clone()))
+        .build();
+    let tracer = provider.tracer("llm-client");
+    let subscriber = tracing_subscriber::registry().with(TelemetryLayer::new(telemetry.clone()));
+    let run_trace = |name: &'static str, fail: bool| {
+        let run = telemetry.trace(name, AgentRun::named("support")).start();
+        run.in_scope(|| {
+            tracing::info_span!("step").in_scope(|| {});
+            let parent = to_otel_context(&telemetry_core::Context::current());
+            let mut span = tracer.start_with_context("chat", &parent);
+            if fail {
+                span.set_status(opentelemetry::trace::Status::error("rate limited"));
+            }
+            span.end();
+        });
+        let id = run.trace_id().expect("trace id");
+        run.end();
+        id
+    };
+    let (failed, clean) = tracing::subscriber::with_default(subscriber, || {
+        (run_trace("failed", true), run_trace("clean", false))
+    });
+    flush(&telemetry);
+    let ended = spans.ended_spans();
+    let mut names: Vec<_> = ended.iter().map(|s| s.name.to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["chat", "failed", "step"], "{ended:?}");
+    assert!(
+        ended
+            .iter()
+            .all(|s| s.trace_id == failed && s.trace_id != clean)
+    );
+    let stats = telemetry.stats().tail;
+    assert_eq!((stats.traces_kept, stats.traces_dropped), (1, 1));
+}

@@ -5,6 +5,11 @@
 //!   processor), `tracing` with a registry subscriber, and `fastrace`.
 //! - `sampled_out_span`: a root span of an always-off sampler.
 //! - `child_span_from_context`: a child found through the task-local context.
+//! - `tail_sampling/*`: one trace of a root and four LLM children (five spans) with head
+//!   sampling only (every span exported), tail sampling keeping everything, tail sampling
+//!   dropping everything (no error to keep), and a head ratio of 0.2 for comparison;
+//!   `tail_sampling_cpu/*`: the same cases measured in CPU time of the whole process (the
+//!   exporter's worker thread included), per trace.
 //!
 //! Run: `cargo bench -p telemetry-core --bench span`.
 
@@ -14,9 +19,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use criterion::{Criterion, criterion_group, criterion_main};
 use telemetry_core::{
-    EventKinds, ExportError, ExporterCapabilities, SamplingStrategy, Telemetry, TelemetryEvent,
-    TelemetryExporter,
-    attrs::{LlmGeneration, Usage},
+    EventKinds, ExportError, ExporterCapabilities, SamplingStrategy, TailSampling, Telemetry,
+    TelemetryEvent, TelemetryExporter,
+    attrs::{AgentRun, LlmGeneration, Usage},
 };
 
 /// Takes ended spans and drops them: what is measured is the core, not an exporter.
@@ -40,11 +45,27 @@ impl TelemetryExporter for Discard {
 }
 
 fn ours(sampling: SamplingStrategy) -> Telemetry {
-    Telemetry::builder("bench")
-        .sampling(sampling)
-        .exporter(Discard)
-        .build()
-        .unwrap()
+    ours_with_tail(sampling, None)
+}
+
+fn ours_with_tail(sampling: SamplingStrategy, tail: Option<TailSampling>) -> Telemetry {
+    let builder = Telemetry::builder("bench").sampling(sampling);
+    let builder = match tail {
+        Some(tail) => builder.tail_sampling(tail),
+        None => builder,
+    };
+    builder.exporter(Discard).build().unwrap()
+}
+
+/// A root and four LLM children: five spans.
+fn our_trace(telemetry: &Telemetry) {
+    let root = telemetry.trace("run", AgentRun::named("agent")).start();
+    root.in_scope(|| {
+        for _ in 0..4 {
+            our_span(telemetry);
+        }
+    });
+    root.end();
 }
 
 /// Start, four attributes (model, provider, input and output tokens), end.
@@ -180,6 +201,68 @@ fn bench_child(c: &mut Criterion) {
     report_drops("child", &telemetry);
 }
 
+/// The tail-sampling cases: label, head sampler, tail sampling.
+fn tail_cases() -> Vec<(&'static str, SamplingStrategy, Option<TailSampling>)> {
+    vec![
+        ("head_only", SamplingStrategy::AlwaysOn, None),
+        (
+            "tail_keep_all",
+            SamplingStrategy::AlwaysOn,
+            Some(TailSampling::new().keep_all()),
+        ),
+        (
+            "tail_drop_all",
+            SamplingStrategy::AlwaysOn,
+            Some(TailSampling::new().keep_errors()),
+        ),
+        ("head_ratio_0.2", SamplingStrategy::ratio(0.2), None),
+    ]
+}
+
+/// Wall time on the recording thread (what the application waits for).
+fn bench_tail(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tail_sampling");
+    for (label, head, tail) in tail_cases() {
+        let telemetry = ours_with_tail(head, tail);
+        group.bench_function(label, |b| b.iter(|| our_trace(&telemetry)));
+        report_drops(label, &telemetry);
+        eprintln!("{label}: tail stats {:?}", telemetry.stats().tail);
+    }
+    group.finish();
+}
+
+/// CPU time of the whole process per trace, the exporter's worker included (flushed before
+/// the clock is read): what exporting a span really costs, and what dropping it saves.
+fn bench_tail_cpu(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tail_sampling_cpu");
+    for (label, head, tail) in tail_cases() {
+        let telemetry = ours_with_tail(head, tail);
+        group.bench_function(label, |b| {
+            b.iter_custom(|iters| {
+                let before = process_cpu();
+                for _ in 0..iters {
+                    our_trace(&telemetry);
+                }
+                let _ = telemetry.flush_blocking(Duration::from_secs(10));
+                process_cpu().saturating_sub(before)
+            })
+        });
+        report_drops(label, &telemetry);
+    }
+    group.finish();
+}
+
+/// CPU time of every thread of this process so far (Linux `schedstat`, nanoseconds).
+fn process_cpu() -> Duration {
+    let tasks = std::fs::read_dir("/proc/self/task").into_iter().flatten();
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
 fn report_drops(label: &str, telemetry: &Telemetry) {
     let _ = telemetry.flush_blocking(Duration::from_secs(10));
     let stats = telemetry.stats();
@@ -189,6 +272,6 @@ fn report_drops(label: &str, telemetry: &Telemetry) {
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = bench_sampled, bench_sampled_out, bench_child
+    targets = bench_sampled, bench_sampled_out, bench_child, bench_tail, bench_tail_cpu
 }
 criterion_main!(benches);

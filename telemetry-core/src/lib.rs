@@ -2,6 +2,12 @@
 //! `.await` and `tokio::spawn`, W3C propagation, sampling, processors (redaction, truncation),
 //! and exporters that each get their own bounded queue and worker.
 //!
+//! Sampling happens twice: head sampling when a trace's root starts ([`SamplingStrategy`],
+//! from the trace id), then, when enabled, tail sampling on the finished trace
+//! ([`TailSampling`]: keep errored, slow, expensive or badly scored traces and a share of the
+//! rest, in bounded memory). When to use which, the policies, bounds and counters:
+//! `docs/SAMPLING.md` in the repository.
+//!
 //! This crate is the facade: it re-exports the data types of `telemetry-types` (and, with the
 //! default `macros` feature, the instrumentation macros), so an application depends on it alone.
 //!
@@ -46,6 +52,7 @@ pub mod propagation;
 mod registry;
 mod sampling;
 mod span;
+mod tail;
 mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -58,6 +65,10 @@ pub use instrument::{FutureExt, spawn, spawn_thread};
 pub use registry::{Registry, Selector, resolve_telemetry};
 pub use sampling::InvalidRatio;
 pub use span::{Span, SpanBuilder, SpanRef, current_span};
+pub use tail::{
+    DEFAULT_DECISION_WAIT, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, NamedPolicy, TAIL_REASON_KEY,
+    TailConfigError, TailPolicy, TailSampling, TailStats,
+};
 pub use telemetry::{BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 
 pub use telemetry_types::*;

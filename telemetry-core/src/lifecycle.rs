@@ -17,6 +17,7 @@ use crate::dispatch::ExporterSlot;
 use crate::processors::Pipeline;
 use crate::propagation::baggage::Baggage;
 use crate::sampling::Sampler;
+use crate::tail::Tail;
 use crate::traces::{OpenTraces, TraceShared};
 
 /// The runtime state of one telemetry instance and the span lifecycle on it: spans hold it to
@@ -36,6 +37,8 @@ pub(crate) struct Lifecycle {
     pub(crate) defaults: Arc<TraceAttributes>,
     pub(crate) request_context_keys: Vec<String>,
     pub(crate) open_traces: OpenTraces,
+    /// Holds ended spans per trace until the trace is kept or dropped, when on.
+    pub(crate) tail: Tail,
     pub(crate) shutdown_timeout: Duration,
     /// Longest wait of one `Telemetry::flush` for each exporter.
     pub(crate) flush_timeout: Duration,
@@ -56,9 +59,10 @@ impl Lifecycle {
         self.include_io
     }
 
-    /// Processes and emits `span_started` for a span that just started, when an exporter wants it.
+    /// Processes and emits `span_started` for a span that just started, when an exporter wants
+    /// it and tail sampling is off (a started span may belong to a trace it drops).
     pub(crate) fn start_span(&self, record: &SpanRecord) {
-        if self.wanted.contains(EventKind::SpanStarted) {
+        if self.wanted.contains(EventKind::SpanStarted) && !self.tail.is_on() {
             let mut started = record.clone();
             if self.pipeline.run(&mut started) {
                 self.dispatch(EventKind::SpanStarted, Arc::new(started));
@@ -133,17 +137,27 @@ impl Lifecycle {
             return;
         }
         let keep = Arc::get_mut(&mut record).is_some_and(|r| self.pipeline.run(r));
-        if keep {
+        if !keep {
+            return;
+        }
+        if self.tail.is_on() {
+            self.deliver(self.tail.span(record));
+        } else {
             self.dispatch(EventKind::SpanEnded, record);
         }
     }
 
-    /// Emits `trace_ended` for a root that ended (unless the trace already expired).
+    /// Emits `trace_ended` for a root that ended (unless the trace already expired); with tail
+    /// sampling on, decides the trace.
     pub(crate) fn finish_trace(&self, trace: &TraceShared, end: Option<Timestamp>) {
-        if !self.wanted.contains(EventKind::TraceEnded) {
-            return;
-        }
-        if self.open_traces.close(trace) {
+        let ended = self.wanted.contains(EventKind::TraceEnded) && self.open_traces.close(trace);
+        if self.tail.is_on() {
+            let record = ended.then(|| self.trace_record(EventKind::TraceEnded, trace, end));
+            let events = self
+                .tail
+                .root_ended(trace.trace_id, Some(trace.root_span_id), record);
+            self.deliver(events);
+        } else if ended {
             self.emit_trace(EventKind::TraceEnded, trace, end);
         }
     }
@@ -152,7 +166,31 @@ impl Lifecycle {
         if !self.wanted.contains(kind) {
             return;
         }
-        let record = Arc::new(TraceRecord {
+        let record = self.trace_record(kind, trace, end);
+        if self.tail.is_on() {
+            let events = match kind {
+                EventKind::TraceStarted => self.tail.trace_started(record),
+                _ => self
+                    .tail
+                    .root_ended(trace.trace_id, Some(trace.root_span_id), Some(record)),
+            };
+            self.deliver(events);
+            return;
+        }
+        let event = match kind {
+            EventKind::TraceStarted => TelemetryEvent::TraceStarted { trace: record },
+            _ => TelemetryEvent::TraceEnded { trace: record },
+        };
+        self.emit(&event);
+    }
+
+    fn trace_record(
+        &self,
+        kind: EventKind,
+        trace: &TraceShared,
+        end: Option<Timestamp>,
+    ) -> Arc<TraceRecord> {
+        Arc::new(TraceRecord {
             trace_id: trace.trace_id,
             name: trace.name.clone(),
             service_name: self.service_name.clone(),
@@ -162,12 +200,45 @@ impl Lifecycle {
             has_error: trace.has_error.load(Relaxed),
             incomplete: trace.expired.load(Relaxed),
             attributes: TraceAttributes::clone(&trace.attributes),
-        });
-        let event = match kind {
-            EventKind::TraceStarted => TelemetryEvent::TraceStarted { trace: record },
-            _ => TelemetryEvent::TraceEnded { trace: record },
+        })
+    }
+
+    /// Takes an event from outside the span lifecycle (a bridge): with tail sampling on, it
+    /// joins its trace's buffer (a span without parent ends the trace; `span_started` is not
+    /// delivered), else it goes to the exporters now.
+    pub(crate) fn accept(&self, event: TelemetryEvent) {
+        if !self.tail.is_on() {
+            self.emit(&event);
+            return;
+        }
+        let events = match event {
+            TelemetryEvent::SpanEnded { span } => {
+                let root = span.parent_span_id.is_none().then_some(span.span_id);
+                let trace_id = span.trace_id;
+                let mut events = self.tail.span(span);
+                if root.is_some() {
+                    events.extend(self.tail.root_ended(trace_id, root, None));
+                }
+                events
+            }
+            TelemetryEvent::SpanStarted { .. } => Vec::new(),
+            TelemetryEvent::TraceStarted { trace } => self.tail.trace_started(trace),
+            TelemetryEvent::TraceEnded { trace } => {
+                self.tail
+                    .root_ended(trace.trace_id, Some(trace.root_span_id), Some(trace))
+            }
         };
-        self.emit(&event);
+        self.deliver(events);
+    }
+
+    /// Hands events released by tail sampling to the exporters, in order.
+    pub(crate) fn deliver(&self, events: Vec<TelemetryEvent>) {
+        for event in events {
+            match event {
+                TelemetryEvent::SpanEnded { span } => self.dispatch(EventKind::SpanEnded, span),
+                other => self.emit(&other),
+            }
+        }
     }
 
     /// Sends a span event to each exporter that wants it, with inputs and outputs removed for
@@ -201,11 +272,13 @@ impl Lifecycle {
         }
     }
 
-    /// Releases traces that outlived the maximum age now.
+    /// Releases traces that outlived the maximum age now, and decides the traces tail sampling
+    /// held longer than its decision wait.
     pub(crate) fn expire_traces(&self) {
         for trace in self.open_traces.sweep_now() {
             self.emit_trace(EventKind::TraceEnded, &trace, None);
         }
+        self.deliver(self.tail.expired());
     }
 }
 

@@ -16,6 +16,7 @@ use crate::processors::{
     ExcludeFields, IncludeIo, Pipeline, SensitiveDataFilter, SpanProcessor, Truncate,
 };
 use crate::sampling::{InvalidRatio, Sampler, check_strategy};
+use crate::tail::{Tail, TailConfigError, TailSampling};
 use crate::traces::OpenTraces;
 
 /// Why a telemetry instance could not be built.
@@ -27,6 +28,9 @@ pub enum BuildError {
     /// A sampling ratio outside `[0, 1]` or NaN.
     #[error("sampling ratio must be within [0, 1], got {0}")]
     InvalidRatio(f64),
+    /// The tail-sampling configuration is invalid.
+    #[error(transparent)]
+    TailSampling(#[from] TailConfigError),
     /// Two exporters share a name.
     #[error("two exporters are named {0:?}; exporter names must be unique")]
     DuplicateExporter(String),
@@ -54,6 +58,7 @@ pub struct TelemetryBuilder {
     request_context_keys: Vec<String>,
     max_trace_age: Duration,
     max_open_traces: usize,
+    tail: Option<TailSampling>,
     shutdown_timeout: Duration,
     flush_timeout: Duration,
 }
@@ -74,6 +79,7 @@ impl TelemetryBuilder {
             request_context_keys: Vec::new(),
             max_trace_age: Duration::from_secs(3600),
             max_open_traces: 100_000,
+            tail: None,
             shutdown_timeout: Duration::from_secs(30),
             flush_timeout: Duration::from_secs(30),
         }
@@ -100,6 +106,14 @@ impl TelemetryBuilder {
     /// Sampling strategy (default always on).
     pub fn sampling(mut self, strategy: SamplingStrategy) -> Self {
         self.config.sampling = strategy;
+        self
+    }
+
+    /// Tail sampling (default off): spans of each head-sampled trace are held until its root
+    /// ends, then the trace is kept or dropped by `tail`'s policies. See
+    /// [`TailSampling`] and `docs/SAMPLING.md`.
+    pub fn tail_sampling(mut self, tail: TailSampling) -> Self {
+        self.tail = Some(tail);
         self
     }
 
@@ -244,6 +258,7 @@ impl TelemetryBuilder {
                 defaults: Arc::new(self.defaults),
                 request_context_keys: self.request_context_keys,
                 open_traces: OpenTraces::new(self.max_trace_age, self.max_open_traces),
+                tail: Tail::new(self.tail),
                 shutdown_timeout: self.shutdown_timeout,
                 flush_timeout: self.flush_timeout,
                 shut_down: AtomicBool::new(false),
@@ -258,6 +273,9 @@ impl TelemetryBuilder {
         }
         if let Err(InvalidRatio(probability)) = check_strategy(&self.config.sampling) {
             return Err(BuildError::InvalidRatio(probability));
+        }
+        if let Some(tail) = &self.tail {
+            tail.validate()?;
         }
         let mut names = std::collections::HashSet::new();
         for exporter in &self.exporters {

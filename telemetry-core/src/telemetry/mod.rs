@@ -20,6 +20,7 @@ use crate::exporter::ExportError;
 use crate::lifecycle::Lifecycle;
 use crate::sampling::{InvalidRatio, check_ratio, check_strategy};
 use crate::span::SpanBuilder;
+use crate::tail::{TailConfigError, TailSampling, TailStats};
 
 pub use builder::{BuildError, TelemetryBuilder};
 
@@ -38,6 +39,8 @@ pub struct TelemetryStats {
     pub traces_untracked: u64,
     /// One entry per exporter.
     pub exporters: Vec<ExporterStats>,
+    /// Tail sampling: traces held, kept, dropped, and decisions not made at the root's end.
+    pub tail: TailStats,
 }
 
 impl TelemetryStats {
@@ -171,17 +174,35 @@ impl Telemetry {
             traces_expired: inner.open_traces.expired.load(Relaxed),
             traces_untracked: inner.open_traces.untracked.load(Relaxed),
             exporters: inner.exporters.iter().map(ExporterSlot::stats).collect(),
+            tail: inner.tail.stats(),
         }
     }
 
+    /// Turns tail sampling on with `tail`, changes its policies, or turns it off (`None`) at
+    /// run time. Traces held under the previous configuration are decided by it now.
+    pub fn set_tail_sampling(&self, tail: Option<TailSampling>) -> Result<(), TailConfigError> {
+        if let Some(tail) = &tail {
+            tail.validate()?;
+        }
+        self.inner.deliver(self.inner.tail.replace(tail));
+        Ok(())
+    }
+
+    /// The tail-sampling configuration in force, `None` when off.
+    pub fn tail_sampling(&self) -> Option<TailSampling> {
+        self.inner.tail.config()
+    }
+
     /// Releases traces that outlived the maximum age now (normally done once a second as new
-    /// traces start).
+    /// traces start), and decides the traces tail sampling held past its decision wait
+    /// (normally checked as spans end).
     pub fn expire_traces(&self) {
         self.inner.expire_traces();
     }
 
     /// Like [`flush`](Self::flush), for code outside an async runtime.
     pub fn flush_blocking(&self, timeout: Duration) -> Result<(), ExportError> {
+        self.inner.deliver(self.inner.tail.drain());
         let mut first_error = None;
         for slot in &self.inner.exporters {
             if let Err(e) = slot.flush_blocking(timeout) {
@@ -204,14 +225,18 @@ impl Telemetry {
     }
 
     /// Hands an event to every exporter that wants it, without waiting on any of them and
-    /// counting every event that an exporter's full queue had to drop.
+    /// counting every event that an exporter's full queue had to drop. With tail sampling on,
+    /// events join their trace's buffer first (a `span_ended` without parent ends its trace;
+    /// `span_started` is not delivered).
     pub fn emit(&self, event: TelemetryEvent) {
-        self.inner.emit(&event);
+        self.inner.accept(event);
     }
 
     /// Waits until every event emitted so far was handled by every exporter, and the exporters
-    /// flushed; reports exporters that failed.
+    /// flushed; reports exporters that failed. With tail sampling on, every held trace is
+    /// decided (on what it has) and delivered first.
     pub async fn flush(&self) -> Result<(), ExportError> {
+        self.inner.deliver(self.inner.tail.drain());
         let timeout = self.inner.flush_timeout;
         let each = self.inner.exporters.iter();
         let results =
@@ -221,12 +246,14 @@ impl Telemetry {
     }
 
     /// Flushes and shuts every exporter down within the shutdown timeout (30 s by default).
-    /// Spans ended afterwards are dropped and counted.
+    /// Traces held by tail sampling are decided and delivered first. Spans ended afterwards
+    /// are dropped and counted.
     pub async fn shutdown(&self) -> Result<(), ExportError> {
         if self.inner.shut_down.swap(true, Relaxed) {
             return Ok(());
         }
         self.expire_traces();
+        self.inner.deliver(self.inner.tail.drain());
         let timeout = self.inner.shutdown_timeout;
         let each = self.inner.exporters.iter();
         let results = futures::future::join_all(
