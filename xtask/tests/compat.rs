@@ -174,6 +174,7 @@ fn the_api_check_selects_the_publishable_library_crates() {
             "telemetry-bridges",
             "telemetry-core",
             "telemetry-exporters",
+            "telemetry-otlp",
             "telemetry-store",
             "telemetry-types"
         ]
