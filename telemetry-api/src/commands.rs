@@ -21,6 +21,9 @@ pub(crate) async fn serve(config: ServerConfig, demo: bool) -> anyhow::Result<()
     let addr = server.local_addr();
     println!("ai-telemetry listening on http://{addr}");
     println!("  OTLP/HTTP traces:  http://{addr}/v1/traces");
+    if let Some(grpc) = server.grpc_addr() {
+        println!("  OTLP/gRPC:         http://{grpc}");
+    }
     println!("  GraphiQL:          http://{addr}/graphql");
     if server.dev_project().is_some() {
         println!("  --dev: requests without credentials use the `default` project");

@@ -33,6 +33,7 @@ pub(crate) mod auth;
 pub mod config;
 pub mod demo;
 pub mod graphql;
+pub(crate) mod grpc;
 pub mod ingest;
 pub(crate) mod ops;
 pub mod pipeline;
