@@ -12,6 +12,7 @@ mod load;
 mod native;
 mod ops;
 mod python_client;
+mod python_grpc_client;
 mod query_path;
 mod security;
 mod shutdown;
