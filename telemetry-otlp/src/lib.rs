@@ -62,6 +62,7 @@ mod dialects;
 mod env;
 mod from_attributes;
 mod from_otlp;
+mod logs;
 mod names;
 mod native;
 mod read;
@@ -72,6 +73,9 @@ mod to_otlp;
 mod value;
 
 pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
+pub use logs::{
+    DecodedLogs, LogRecordError, decode_logs_json, decode_logs_protobuf, logs_from_request,
+};
 pub use env::{
     InvalidKeyValue, InvalidValue, OtlpCompression, OtlpEnv, OtlpProtocol, key_values, traces_url,
 };
