@@ -73,15 +73,15 @@ mod to_otlp;
 mod value;
 
 pub use decode::{DecodeError, decode_json, decode_protobuf, normalise_json};
-pub use logs::{
-    DecodedLogs, LogRecordError, decode_logs_json, decode_logs_protobuf, logs_from_request,
-};
 pub use env::{
     InvalidKeyValue, InvalidValue, OtlpCompression, OtlpEnv, OtlpProtocol, key_values, traces_url,
 };
 pub use from_attributes::{span_from_attributes, span_type_from_attributes};
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
+};
+pub use logs::{
+    DecodedLogs, LogRecordError, decode_logs_json, decode_logs_protobuf, logs_from_request,
 };
 pub use names::{conventional_span_name, operation_name, span_kind};
 pub use native::{NATIVE_FORMAT, NATIVE_VERSION, NativeBatch, NativeResponse, write_native_batch};

@@ -54,7 +54,12 @@ impl LogRecord {
             attributes.insert("log.body".into(), body.clone());
         }
         SpanEvent {
-            name: self.event_name.as_deref().unwrap_or(LOG_EVENT_NAME).to_owned().into(),
+            name: self
+                .event_name
+                .as_deref()
+                .unwrap_or(LOG_EVENT_NAME)
+                .to_owned()
+                .into(),
             time: self.time,
             attributes,
         }

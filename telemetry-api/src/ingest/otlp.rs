@@ -138,12 +138,22 @@ pub(crate) fn rejection_message<E: ToString>(rejected: &[E]) -> String {
 
 /// The OTLP answer, with `partial_success` when spans were rejected, in the request's format.
 fn answer(format: OtlpFormat, partial: Option<ExportTracePartialSuccess>) -> Response {
+    let json = json_answer(partial.as_ref());
+    let protobuf = ExportTraceServiceResponse {
+        partial_success: partial,
+    };
+    answer_in(format, &protobuf, json)
+}
+
+/// A 200 answer in the request's format: `protobuf` encoded, or `json`.
+pub(crate) fn answer_in(
+    format: OtlpFormat,
+    protobuf: &impl Message,
+    json: serde_json::Value,
+) -> Response {
     let body = match format {
-        OtlpFormat::Protobuf => ExportTraceServiceResponse {
-            partial_success: partial,
-        }
-        .encode_to_vec(),
-        OtlpFormat::Json => json_answer(partial.as_ref()),
+        OtlpFormat::Protobuf => protobuf.encode_to_vec(),
+        OtlpFormat::Json => json.to_string().into_bytes(),
     };
     let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(
@@ -154,8 +164,8 @@ fn answer(format: OtlpFormat, partial: Option<ExportTracePartialSuccess>) -> Res
 }
 
 /// OTLP/JSON answer (64-bit integers as strings, as the protobuf JSON mapping writes them).
-fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> Vec<u8> {
-    let value = match partial {
+fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> serde_json::Value {
+    match partial {
         Some(p) => serde_json::json!({
             "partialSuccess": {
                 "rejectedSpans": p.rejected_spans.to_string(),
@@ -163,6 +173,5 @@ fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> Vec<u8> {
             }
         }),
         None => serde_json::json!({}),
-    };
-    value.to_string().into_bytes()
+    }
 }
