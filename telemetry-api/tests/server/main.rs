@@ -9,6 +9,7 @@ mod demo;
 mod fixtures;
 mod grpc;
 mod load;
+mod logs;
 mod native;
 mod ops;
 mod python_client;
