@@ -1,6 +1,7 @@
 //! A real OpenTelemetry client over OTLP/gRPC: the Python SDK with
-//! `opentelemetry-exporter-otlp-proto-grpc` sends a GenAI agent trace to the server's gRPC
-//! port, and GraphQL gives back its types, tokens, error and parents. `.ci/run` creates the
+//! `opentelemetry-exporter-otlp-proto-grpc` sends a GenAI agent trace and GenAI content log
+//! events to the server's gRPC port, and GraphQL gives back its types, tokens, error and
+//! parents, and the log events on the chat span (filling its output). `.ci/run` creates the
 //! virtual environment and names its Python in `TELEMETRY_TEST_PYTHON`; without it (or without
 //! the gRPC exporter in it) the test is skipped, loudly.
 
@@ -19,6 +20,10 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 from opentelemetry.trace import Status, StatusCode
+from opentelemetry._logs import SeverityNumber
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
 
 resource = Resource.create({"service.name": "python-grpc-agent"})
 headers = (("authorization", "Bearer " + os.environ["SECRET"]),)
@@ -26,6 +31,10 @@ provider = TracerProvider(resource=resource)
 provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(
     endpoint=os.environ["ENDPOINT"], insecure=True, headers=headers)))
 tracer = provider.get_tracer("python-grpc-test")
+log_provider = LoggerProvider(resource=resource)
+log_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter(
+    endpoint=os.environ["ENDPOINT"], insecure=True, headers=headers)))
+logger = log_provider.get_logger("python-grpc-test")
 with tracer.start_as_current_span("invoke_agent weather") as root:
     root.set_attribute("gen_ai.operation.name", "invoke_agent")
     root.set_attribute("gen_ai.agent.name", "weather")
@@ -35,6 +44,11 @@ with tracer.start_as_current_span("invoke_agent weather") as root:
         chat.set_attribute("gen_ai.request.model", "gpt-4o-mini")
         chat.set_attribute("gen_ai.usage.input_tokens", 321)
         chat.set_attribute("gen_ai.usage.output_tokens", 12)
+        logger.emit(event_name="gen_ai.user.message", severity_number=SeverityNumber.INFO,
+                    body={"content": "Weather in Paris?"})
+        logger.emit(event_name="gen_ai.choice", severity_number=SeverityNumber.INFO,
+                    body={"index": 0, "finish_reason": "stop",
+                          "message": {"role": "assistant", "content": "Sunny."}})
     with tracer.start_as_current_span("execute_tool get_weather") as tool:
         tool.set_attribute("gen_ai.operation.name", "execute_tool")
         tool.set_attribute("gen_ai.tool.name", "get_weather")
@@ -43,6 +57,8 @@ with tracer.start_as_current_span("invoke_agent weather") as root:
     print(format(root.get_span_context().trace_id, "032x"))
 provider.force_flush()
 provider.shutdown()
+log_provider.force_flush()
+log_provider.shutdown()
 "#;
 
 /// The venv's Python when it has the gRPC exporter; `None` (said loudly) otherwise.
@@ -97,7 +113,8 @@ async fn python_grpc_exporter_is_ingested() {
         r#"{{ trace(id: "{trace}") {{ spanCount totalTokens
             rootSpans {{ type name serviceName spanId
               children {{ type name parentSpanId model isError error {{ kind message }}
-                usage {{ inputTokens outputTokens }} }} }} }} }}"#
+                usage {{ inputTokens outputTokens }} input output
+                events {{ name attributes }} }} }} }} }}"#
     );
     let (status, body) = graphql(&server, Some(&server.secret), &query).await;
     assert_eq!(status, 200, "{body}");
@@ -120,6 +137,17 @@ async fn python_grpc_exporter_is_ingested() {
     assert_eq!(chat["usage"]["inputTokens"], 321);
     assert_eq!(chat["usage"]["outputTokens"], 12);
     assert_eq!(chat["isError"], false);
+    let events: Vec<&str> = chat["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(events, ["gen_ai.user.message", "gen_ai.choice"], "{body}");
+    assert_eq!(chat["events"][0]["attributes"]["log.severity_number"], 9);
+    assert_eq!(chat["input"][0]["content"], "Weather in Paris?", "{body}");
+    assert_eq!(chat["input"][0]["role"], "user");
+    assert_eq!(chat["output"][0]["message"]["content"], "Sunny.", "{body}");
     let tool = children
         .iter()
         .find(|c| c["type"] == "TOOL_CALL")
