@@ -132,6 +132,17 @@ pub struct FileConfig {
 }
 
 /// Where OTLP/gRPC listens: an address, or `off` for no gRPC server.
+///
+/// ```
+/// use telemetry_api::config::GrpcListen;
+///
+/// assert_eq!("off".parse::<GrpcListen>().unwrap(), GrpcListen(None));
+/// let on: GrpcListen = "0.0.0.0:4317".parse().unwrap();
+/// assert_eq!(on.0.map(|a| a.port()), Some(4317));
+/// assert!("4317".parse::<GrpcListen>().is_err());
+/// let file: telemetry_api::config::FileConfig = toml::from_str(r#"grpc_listen = "off""#).unwrap();
+/// assert_eq!(file.grpc_listen, Some(GrpcListen(None)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
 pub struct GrpcListen(pub Option<SocketAddr>);

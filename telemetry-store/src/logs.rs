@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use telemetry_types::{LogRecord, SpanId, Timestamp, TraceId};
 
@@ -62,7 +61,7 @@ impl Store {
             .map(|record| row(project, record))
             .collect::<Result<Vec<_>>>()?;
         let per_statement = self.backend().max_bind_params() / LOG_COLUMNS;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         for chunk in rows.chunks(per_statement.max(1)) {
             log_record::Entity::insert_many(chunk.to_vec())
                 .exec(&txn)
@@ -70,6 +69,40 @@ impl Store {
         }
         txn.commit().await?;
         Ok(rows.len())
+    }
+
+    /// Deletes the records older than `cutoff` (of one project, or of all with `None`), at
+    /// most `batch_size` per transaction; returns how many were deleted.
+    pub async fn delete_logs_before(
+        &self,
+        project: Option<ProjectId>,
+        cutoff: Timestamp,
+        batch_size: u64,
+    ) -> Result<u64> {
+        use log_record::Column as C;
+        let mut deleted = 0;
+        loop {
+            let mut victims = log_record::Entity::find()
+                .select_only()
+                .column(C::Id)
+                .filter(C::Time.lt(nanos(cutoff)))
+                .order_by_asc(C::Time)
+                .limit(batch_size.clamp(1, 10_000));
+            if let Some(project) = project {
+                victims = victims.filter(C::ProjectId.eq(project.0));
+            }
+            let ids: Vec<i64> = victims.into_tuple().all(&self.db).await?;
+            if ids.is_empty() {
+                return Ok(deleted);
+            }
+            let txn = self.begin_write().await?;
+            deleted += log_record::Entity::delete_many()
+                .filter(C::Id.is_in(ids))
+                .exec(&txn)
+                .await?
+                .rows_affected;
+            txn.commit().await?;
+        }
     }
 
     /// The records of each of `spans`, oldest first.
