@@ -21,6 +21,7 @@ pub(crate) async fn serve(config: ServerConfig, demo: bool) -> anyhow::Result<()
     let addr = server.local_addr();
     println!("ai-telemetry listening on http://{addr}");
     println!("  OTLP/HTTP traces:  http://{addr}/v1/traces");
+    println!("  OTLP/HTTP logs:    http://{addr}/v1/logs");
     if let Some(grpc) = server.grpc_addr() {
         println!("  OTLP/gRPC:         http://{grpc}");
     }
