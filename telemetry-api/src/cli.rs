@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use telemetry_api::config::{self, FileConfig, Limits, ServerConfig};
+use telemetry_api::config::{self, FileConfig, GrpcListen, Limits, ServerConfig};
 
 /// The AI telemetry server and its administration commands.
 #[derive(Debug, Parser)]
@@ -32,7 +32,8 @@ pub(crate) struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run the server: OTLP/HTTP and native ingest, GraphQL, health and metrics on one port.
+    /// Run the server: OTLP/HTTP and native ingest, GraphQL, health and metrics on one port,
+    /// OTLP/gRPC on another.
     Serve(ServeArgs),
     /// Manage projects.
     #[command(subcommand)]
@@ -48,6 +49,10 @@ pub(crate) struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:4318, the OTLP/HTTP default]
     #[arg(long, env = "TELEMETRY_LISTEN")]
     pub listen: Option<SocketAddr>,
+    /// Address of OTLP/gRPC ingest, or `off` for none [default: 127.0.0.1:4317, the OTLP/gRPC
+    /// default]
+    #[arg(long, env = "TELEMETRY_GRPC_LISTEN")]
+    pub grpc_listen: Option<GrpcListen>,
     /// Delete traces older than this many days (checked hourly) [default: keep everything]
     #[arg(long, env = "TELEMETRY_RETENTION_DAYS")]
     pub retention_days: Option<u32>,
@@ -154,6 +159,11 @@ impl ServeArgs {
         let mut cfg = ServerConfig::new(database_url);
         let defaults = Limits::default();
         cfg.listen = self.listen.or(file.listen).unwrap_or(cfg.listen);
+        let default_grpc = config::DEFAULT_GRPC_LISTEN.parse().ok();
+        cfg.grpc_listen = match self.grpc_listen.or(file.grpc_listen) {
+            Some(GrpcListen(addr)) => addr,
+            None => default_grpc,
+        };
         cfg.dev = self.dev || file.dev.unwrap_or(false);
         cfg.retention_days = self.retention_days.or(file.retention_days);
         if let Some(secs) = self

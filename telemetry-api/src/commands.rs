@@ -22,6 +22,10 @@ pub(crate) async fn serve(config: ServerConfig, demo: bool) -> anyhow::Result<()
     println!("ai-telemetry listening on http://{addr}");
     println!("  Trace explorer:    http://{addr}/");
     println!("  OTLP/HTTP traces:  http://{addr}/v1/traces");
+    println!("  OTLP/HTTP logs:    http://{addr}/v1/logs");
+    if let Some(grpc) = server.grpc_addr() {
+        println!("  OTLP/gRPC:         http://{grpc}");
+    }
     println!("  GraphiQL:          http://{addr}/graphql");
     if server.dev_project().is_some() {
         println!("  --dev: requests without credentials use the `default` project");

@@ -9,6 +9,9 @@ use serde::Deserialize;
 
 /// OTLP/HTTP's default address, on loopback.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:4318";
+/// OTLP/gRPC's default address, on loopback (the command line's default; see
+/// [`ServerConfig::grpc_listen`]).
+pub const DEFAULT_GRPC_LISTEN: &str = "127.0.0.1:4317";
 /// Default cap on a decompressed request body: 20 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 /// Default number of spans the write pipeline holds before answering 503.
@@ -48,6 +51,10 @@ impl Default for Limits {
 pub struct ServerConfig {
     /// Address to listen on (`127.0.0.1:4318` by default).
     pub listen: SocketAddr,
+    /// Address of OTLP/gRPC ingest; `None` serves no gRPC. [`ServerConfig::new`] leaves it
+    /// off, so that embedded servers and tests do not compete for 4317; the command line
+    /// defaults to [`DEFAULT_GRPC_LISTEN`].
+    pub grpc_listen: Option<SocketAddr>,
     /// `sqlite://path` or `postgres://…`.
     pub database_url: String,
     /// Accept unauthenticated requests into the default project (loopback only).
@@ -72,6 +79,7 @@ impl ServerConfig {
     pub fn new(database_url: impl Into<String>) -> Self {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 4318)),
+            grpc_listen: None,
             database_url: database_url.into(),
             dev: false,
             retention_days: None,
@@ -106,6 +114,8 @@ pub struct FileConfig {
     pub data_dir: Option<String>,
     /// Listen address.
     pub listen: Option<SocketAddr>,
+    /// OTLP/gRPC listen address, or `"off"`.
+    pub grpc_listen: Option<GrpcListen>,
     /// Development mode.
     pub dev: Option<bool>,
     /// Retention in days.
@@ -119,6 +129,42 @@ pub struct FileConfig {
     /// Limits.
     #[serde(default)]
     pub limits: FileLimits,
+}
+
+/// Where OTLP/gRPC listens: an address, or `off` for no gRPC server.
+///
+/// ```
+/// use telemetry_api::config::GrpcListen;
+///
+/// assert_eq!("off".parse::<GrpcListen>().unwrap(), GrpcListen(None));
+/// let on: GrpcListen = "0.0.0.0:4317".parse().unwrap();
+/// assert_eq!(on.0.map(|a| a.port()), Some(4317));
+/// assert!("4317".parse::<GrpcListen>().is_err());
+/// let file: telemetry_api::config::FileConfig = toml::from_str(r#"grpc_listen = "off""#).unwrap();
+/// assert_eq!(file.grpc_listen, Some(GrpcListen(None)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct GrpcListen(pub Option<SocketAddr>);
+
+impl TryFrom<String> for GrpcListen {
+    type Error = std::net::AddrParseError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl std::str::FromStr for GrpcListen {
+    type Err = std::net::AddrParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(GrpcListen(None));
+        }
+        text.parse().map(|addr| GrpcListen(Some(addr)))
+    }
 }
 
 /// The `[limits]` table of the configuration file.

@@ -1,5 +1,6 @@
 //! The AI telemetry server: OTLP/HTTP and native ingest, API keys and a GraphQL API for trace,
-//! cost and eval analysis, on one port.
+//! cost and eval analysis, on one port; OTLP/gRPC on a second
+//! ([`ServerConfig::grpc_listen`]).
 //!
 //! ```
 //! use telemetry_api::{Server, ServerConfig};
@@ -19,7 +20,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
 //! ```
 //!
-//! Routes: `POST /v1/traces` (OTLP protobuf or JSON), `POST /api/public/otel/v1/traces`
+//! Routes: `POST /v1/traces` and `POST /v1/logs` (OTLP protobuf or JSON),
+//! `POST /api/public/otel/v1/traces`
 //! (Langfuse SDK), `POST /api/v1/events` (our native batches), `GET /healthz`,
 //! `GET /readyz`, `GET /metrics`, GraphQL at `/graphql`, and the trace explorer page at `/`
 //! ([`explorer`]). See `docs/API.md`.
@@ -35,6 +37,7 @@ pub mod config;
 pub mod demo;
 pub mod explorer;
 pub mod graphql;
+pub(crate) mod grpc;
 pub mod ingest;
 pub(crate) mod ops;
 pub mod pipeline;

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::{Auth, DEV_PROJECT_SLUG};
 use crate::config::ServerConfig;
+use crate::grpc::{self, GrpcIngest};
 use crate::ingest::IngestState;
 use crate::pipeline::Pipeline;
 use crate::state::AppState;
@@ -41,6 +42,16 @@ pub enum ServerError {
     /// Serving failed.
     #[error("serving failed: {0}")]
     Serve(#[source] std::io::Error),
+    /// Serving OTLP/gRPC failed.
+    #[error("serving OTLP/gRPC failed: {0}")]
+    Grpc(#[source] tonic::transport::Error),
+}
+
+/// The OTLP/gRPC side of a server: its socket and services.
+struct GrpcPart {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    services: GrpcIngest,
 }
 
 /// A server bound to its address, ready to [`run`](Server::run).
@@ -49,6 +60,7 @@ pub struct Server {
     listener: TcpListener,
     local_addr: SocketAddr,
     app: Router,
+    grpc: Option<GrpcPart>,
     state: AppState,
     writer: JoinHandle<()>,
     dev_project: Option<ProjectId>,
@@ -58,8 +70,11 @@ impl Server {
     /// Opens the store (migrating it; refusing a schema newer than this code), starts the
     /// write pipeline and binds the listen address.
     pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
-        if config.dev && !config.listen.ip().is_loopback() {
-            return Err(ServerError::DevNotLoopback(config.listen));
+        let mut addresses = std::iter::once(config.listen).chain(config.grpc_listen);
+        if config.dev
+            && let Some(open) = addresses.find(|a| !a.ip().is_loopback())
+        {
+            return Err(ServerError::DevNotLoopback(open));
         }
         let store = open_store(&config).await?;
         let dev_project = match config.dev {
@@ -72,20 +87,32 @@ impl Server {
             pipeline,
             limits: config.limits,
         };
-        let app = router::app(state.clone(), ingest, Auth::new(store, dev_project));
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| ServerError::Bind {
-                    addr: config.listen,
-                    source,
-                })?;
+        let auth = Auth::new(store, dev_project);
+        let services = GrpcIngest {
+            ingest: ingest.clone(),
+            auth: auth.clone(),
+        };
+        let app = router::app(state.clone(), ingest, auth);
+        let listener = bind(config.listen).await?;
         let local_addr = listener.local_addr().map_err(ServerError::Serve)?;
+        let grpc = match config.grpc_listen {
+            Some(addr) => {
+                let listener = bind(addr).await?;
+                let local_addr = listener.local_addr().map_err(ServerError::Serve)?;
+                Some(GrpcPart {
+                    listener,
+                    local_addr,
+                    services,
+                })
+            }
+            None => None,
+        };
         Ok(Server {
             config,
             listener,
             local_addr,
             app,
+            grpc,
             state,
             writer,
             dev_project,
@@ -95,6 +122,11 @@ impl Server {
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The address OTLP/gRPC listens on, when it is served.
+    pub fn grpc_addr(&self) -> Option<SocketAddr> {
+        self.grpc.as_ref().map(|grpc| grpc.local_addr)
     }
 
     /// The shared state (store and live feed).
@@ -118,6 +150,7 @@ impl Server {
             config,
             listener,
             app,
+            grpc,
             state,
             writer,
             local_addr,
@@ -138,9 +171,13 @@ impl Server {
             stop_rx.clone(),
         ));
         tracing::info!(%local_addr, "listening");
+        if let Some(grpc) = &grpc {
+            tracing::info!(local_addr = %grpc.local_addr, "OTLP/gRPC listening");
+        }
         let result = serve(
             listener,
             app,
+            grpc,
             shutdown,
             stop_tx,
             stop_rx,
@@ -162,6 +199,7 @@ impl Server {
 async fn serve(
     listener: TcpListener,
     app: Router,
+    grpc: Option<GrpcPart>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     stop_tx: watch::Sender<bool>,
     mut stop_rx: watch::Receiver<bool>,
@@ -172,20 +210,47 @@ async fn serve(
         tracing::info!("shutting down: no new connections, finishing in-flight requests");
         let _ = stop_tx.send(true);
     };
-    let serving = axum::serve(listener, app)
+    let grpc_stop = stop_rx.clone();
+    let http = axum::serve(listener, app)
         .with_graceful_shutdown(signal)
         .into_future();
+    let http = async move { http.await.map_err(ServerError::Serve) };
+    let grpc = async move {
+        let Some(GrpcPart {
+            listener, services, ..
+        }) = grpc
+        else {
+            return Ok(());
+        };
+        let stopped = stopped(grpc_stop);
+        grpc::serve(listener, services, stopped)
+            .await
+            .map_err(ServerError::Grpc)
+    };
+    let serving = async move { tokio::try_join!(http, grpc).map(|_| ()) };
     let deadline = async move {
         let _ = stop_rx.wait_for(|stopped| *stopped).await;
         tokio::time::sleep(timeout).await;
     };
     tokio::select! {
-        result = serving => result.map_err(ServerError::Serve),
+        result = serving => result,
         () = deadline => {
             tracing::warn!(?timeout, "shutdown timeout: abandoning open connections");
             Ok(())
         }
     }
+}
+
+/// Completes once the stop flag is raised (or its sender is gone).
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// Binds a listen address.
+async fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })
 }
 
 /// Waits for the writer to commit what was accepted.

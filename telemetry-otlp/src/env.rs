@@ -31,13 +31,15 @@ const COMPRESSION: [&str; 2] = [
     "OTEL_EXPORTER_OTLP_COMPRESSION",
 ];
 
-/// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`: the OTLP/HTTP encodings we speak.
+/// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`: the OTLP transports we speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OtlpProtocol {
     /// `http/protobuf`.
     HttpProtobuf,
     /// `http/json`.
     HttpJson,
+    /// `grpc`: OTLP/gRPC, where the endpoint is the collector's address (no `/v1/traces`).
+    Grpc,
 }
 
 /// `OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION`.
@@ -155,14 +157,15 @@ impl<F: Fn(&str) -> Option<String>> OtlpEnv<F> {
     /// `OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`.
     ///
     /// # Errors
-    /// [`InvalidValue`] for a protocol other than `http/protobuf` or `http/json`.
+    /// [`InvalidValue`] for a protocol other than `http/protobuf`, `http/json` or `grpc`.
     pub fn protocol(&self) -> Result<Option<OtlpProtocol>, InvalidValue> {
         self.parse(
             PROTOCOL,
-            "supported: http/protobuf, http/json",
+            "supported: http/protobuf, http/json, grpc",
             |v| match v {
                 "http/protobuf" => Some(OtlpProtocol::HttpProtobuf),
                 "http/json" => Some(OtlpProtocol::HttpJson),
+                "grpc" => Some(OtlpProtocol::Grpc),
                 _ => None,
             },
         )

@@ -62,6 +62,7 @@ mod dialects;
 mod env;
 mod from_attributes;
 mod from_otlp;
+mod logs;
 mod names;
 mod native;
 mod read;
@@ -78,6 +79,9 @@ pub use env::{
 pub use from_attributes::{span_from_attributes, span_type_from_attributes};
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
+};
+pub use logs::{
+    DecodedLogs, LogRecordError, decode_logs_json, decode_logs_protobuf, logs_from_request,
 };
 pub use names::{conventional_span_name, operation_name, span_kind};
 pub use native::{NATIVE_FORMAT, NATIVE_VERSION, NativeBatch, NativeResponse, write_native_batch};

@@ -57,6 +57,7 @@ pub mod cost;
 mod entities;
 mod error;
 mod ingest;
+mod logs;
 pub mod migration;
 mod projects;
 mod query;
@@ -68,6 +69,7 @@ mod time;
 pub use api_keys::{ApiKey, NewApiKey, SECRET_PREFIX, hash_secret};
 pub use error::{Error, Result};
 pub use ingest::{IngestReport, PreparedBatch};
+pub use logs::{LogCursor, LogFilter, SpanKey, StoredLog};
 pub use projects::{Project, ProjectId};
 pub use query::{
     Aggregate, CompareOp, CountRow, Dimension, HistogramBin, LatencyBreakdown, LatencyBreakdownRow,

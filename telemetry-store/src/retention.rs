@@ -22,6 +22,8 @@ pub struct RetentionReport {
     pub span_events: u64,
     /// Scores of those traces deleted.
     pub scores: u64,
+    /// Log records older than the cutoff deleted.
+    pub log_records: u64,
     /// Transactions used.
     pub batches: u64,
 }
@@ -29,7 +31,7 @@ pub struct RetentionReport {
 impl Store {
     /// Deletes the traces that started before `cutoff` (of one project, or of all with `None`),
     /// with their spans, span events and scores, `batch_size` traces per transaction so that
-    /// no transaction holds locks for long.
+    /// no transaction holds locks for long; then the log records older than `cutoff`.
     pub async fn delete_traces_before(
         &self,
         project: Option<ProjectId>,
@@ -50,6 +52,7 @@ impl Store {
             }
             let victims: Vec<(i64, String)> = query.into_tuple().all(&self.db).await?;
             if victims.is_empty() {
+                report.log_records = self.delete_logs_before(project, cutoff, batch_size).await?;
                 return Ok(report);
             }
             let mut by_project: BTreeMap<i64, Vec<String>> = BTreeMap::new();

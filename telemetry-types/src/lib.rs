@@ -19,6 +19,7 @@ mod config;
 mod error;
 mod event;
 mod ids;
+mod log;
 mod span;
 mod span_type;
 mod time;
@@ -36,6 +37,7 @@ pub use config::{
 pub use error::{ErrorCategory, SpanError};
 pub use event::{EventKind, EventKinds, TelemetryEvent};
 pub use ids::{IdParseError, SpanId, TraceId};
+pub use log::{LOG_EVENT_NAME, LogRecord};
 pub use span::{SpanEvent, SpanRecord, SpanStatus};
 pub use span_type::{SpanType, UnknownSpanType};
 pub use time::Timestamp;

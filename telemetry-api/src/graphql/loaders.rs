@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_graphql::dataloader::{DataLoader, Loader, LruCache};
 use telemetry_store::{ProjectId, Score, Store, StoredSpan, SubtreeTotals, TraceSummary};
-use telemetry_types::{SpanId, SpanRecord, TraceId};
+use telemetry_types::{LogRecord, SpanId, SpanRecord, TraceId};
 
 /// Entries each loader keeps per request (a long-lived subscription stays bounded too).
 const CACHE_ENTRIES: usize = 4096;
@@ -138,6 +138,8 @@ pub(crate) struct TraceSpansLoader(Source);
 pub(crate) struct TraceScoresLoader(Source);
 /// Subtree totals, by span.
 pub(crate) struct SubtreeLoader(Source);
+/// The log records recorded in spans, by span.
+pub(crate) struct SpanLogsLoader(Source);
 
 impl Loader<TraceId> for TraceLoader {
     type Value = Arc<TraceSummary>;
@@ -212,12 +214,26 @@ impl Loader<(TraceId, SpanId)> for SubtreeLoader {
     }
 }
 
+impl Loader<(TraceId, SpanId)> for SpanLogsLoader {
+    type Value = Arc<Vec<LogRecord>>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(TraceId, SpanId)],
+    ) -> Result<HashMap<(TraceId, SpanId), Self::Value>, Self::Error> {
+        let logs = self.0.store().logs_of_spans(self.0.project, keys).await?;
+        Ok(logs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
 /// The loaders of one request.
 pub(crate) struct Loaders {
     pub(crate) traces: DataLoader<TraceLoader, LruCache>,
     pub(crate) spans: DataLoader<TraceSpansLoader, LruCache>,
     pub(crate) scores: DataLoader<TraceScoresLoader, LruCache>,
     pub(crate) subtrees: DataLoader<SubtreeLoader, LruCache>,
+    pub(crate) span_logs: DataLoader<SpanLogsLoader, LruCache>,
 }
 
 impl Loaders {
@@ -237,7 +253,8 @@ impl Loaders {
                 tokio::spawn,
                 cache(),
             ),
-            subtrees: DataLoader::with_cache(SubtreeLoader(source), tokio::spawn, cache()),
+            subtrees: DataLoader::with_cache(SubtreeLoader(source.clone()), tokio::spawn, cache()),
+            span_logs: DataLoader::with_cache(SpanLogsLoader(source), tokio::spawn, cache()),
         }
     }
 }

@@ -26,6 +26,8 @@ mod evals;
 mod inputs;
 mod limits;
 mod loaders;
+mod log_content;
+mod logs;
 mod schema;
 mod scope;
 mod sessions;

@@ -6,12 +6,13 @@ use async_graphql::{MergedObject, Schema};
 use super::analytics::AnalyticsQueries;
 use super::evals::{EvalQueries, ScoreMutations};
 use super::limits::GraphqlLimits;
+use super::logs::LogQueries;
 use super::sessions::SessionQueries;
 use super::spans::SpanQueries;
 use super::subscription::SubscriptionRoot;
 use super::traces::TraceQueries;
 
-/// Every query: traces, spans, sessions, analytics and evals.
+/// Every query: traces, spans, sessions, analytics, evals and logs.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -20,6 +21,7 @@ pub struct QueryRoot(
     SessionQueries,
     AnalyticsQueries,
     EvalQueries,
+    LogQueries,
 );
 
 /// Every mutation: scores.

@@ -9,13 +9,14 @@ use telemetry_store::{
     CompareOp, Operand, SpanColumn, SpanCondition, SpanField, SpanQuery, SubtreeTotals,
     span_query_cursor,
 };
-use telemetry_types::{SpanStatus, SpanType};
+use telemetry_types::{LogRecord, SpanEvent, SpanStatus, SpanType};
 
 use super::errors::{GqlResult, bad_input, from_loader, from_store};
 use super::evals::ScoreObject;
 use super::inputs::{self, TimeRangeInput, connection_complexity, time};
 use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
 use super::loaders::{SpanData, TraceSpans};
+use super::log_content;
 use super::scope::Scope;
 use super::traces::TraceObject;
 use super::usage_totals::UsageTotalsObject;
@@ -149,6 +150,23 @@ impl SpanObject {
         Ok(spans.map_err(from_loader)?.unwrap_or_default())
     }
 
+    /// The log records recorded in this span (stored apart, joined here).
+    async fn logs(&self, ctx: &Context<'_>) -> GqlResult<std::sync::Arc<Vec<LogRecord>>> {
+        let scope = Scope::of(ctx)?;
+        let key = (self.0.record.trace_id, self.0.record.span_id);
+        let logs = scope.loaders().span_logs.load_one(key).await;
+        Ok(logs.map_err(from_loader)?.unwrap_or_default())
+    }
+
+    /// Input and output from the span's GenAI content events, when it has none of its own.
+    async fn logged_content(&self, ctx: &Context<'_>) -> GqlResult<(Option<Value>, Option<Value>)> {
+        let record = &self.0.record;
+        if record.input.is_some() && record.output.is_some() {
+            return Ok((None, None));
+        }
+        Ok(log_content::content(&self.logs(ctx).await?))
+    }
+
     async fn subtree_totals(&self, ctx: &Context<'_>) -> GqlResult<SubtreeTotals> {
         let scope = Scope::of(ctx)?;
         let key = (self.0.record.trace_id, self.0.record.span_id);
@@ -260,14 +278,20 @@ impl SpanObject {
         self.0.cost
     }
 
-    /// Input of the operation.
-    async fn input(&self) -> Option<Json<Value>> {
-        self.0.record.input.clone().map(Json)
+    /// Input of the operation (from its GenAI content log events when the span has none).
+    async fn input(&self, ctx: &Context<'_>) -> GqlResult<Option<Json<Value>>> {
+        if let Some(input) = &self.0.record.input {
+            return Ok(Some(Json(input.clone())));
+        }
+        Ok(self.logged_content(ctx).await?.0.map(Json))
     }
 
-    /// Output of the operation.
-    async fn output(&self) -> Option<Json<Value>> {
-        self.0.record.output.clone().map(Json)
+    /// Output of the operation (from its GenAI content log events when the span has none).
+    async fn output(&self, ctx: &Context<'_>) -> GqlResult<Option<Json<Value>>> {
+        if let Some(output) = &self.0.record.output {
+            return Ok(Some(Json(output.clone())));
+        }
+        Ok(self.logged_content(ctx).await?.1.map(Json))
     }
 
     /// Free-form metadata.
@@ -281,18 +305,21 @@ impl SpanObject {
         Json(value.get("attributes").cloned().unwrap_or(Value::Null))
     }
 
-    /// Timed events.
-    async fn events(&self) -> Vec<SpanEventObject> {
-        self.0
-            .record
-            .events
-            .iter()
+    /// Timed events: the span's own and the log records recorded in it (named by their
+    /// event name, else `log`; severity and body as `log.*` attributes), by time.
+    async fn events(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanEventObject>> {
+        let logs = self.logs(ctx).await?;
+        let logged: Vec<SpanEvent> = logs.iter().map(LogRecord::to_span_event).collect();
+        let mut events: Vec<&SpanEvent> = self.0.record.events.iter().chain(&logged).collect();
+        events.sort_by_key(|e| e.time);
+        Ok(events
+            .into_iter()
             .map(|e| SpanEventObject {
                 name: e.name.to_string(),
                 time: time(e.time),
                 attributes: Json(e.attributes.clone()),
             })
-            .collect()
+            .collect())
     }
 
     /// The span ended because its handle was dropped, not by an explicit end.

@@ -1,4 +1,4 @@
-//! Ingest routes: OTLP/HTTP traces (protobuf and JSON, gzip), the Langfuse OTel route and our
+//! Ingest routes: OTLP/HTTP traces and logs (protobuf and JSON, gzip), the Langfuse OTel route and our
 //! native event batches, all feeding the write pipeline.
 //!
 //! Bodies may be gzip-compressed (`Content-Encoding: gzip`); they are inflated as they are
@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod error;
+pub mod logs;
 pub mod native;
 pub mod otlp;
 
@@ -46,6 +47,8 @@ impl IngestState {
 
 /// Path of OTLP/HTTP trace ingest.
 pub const OTLP_TRACES_PATH: &str = "/v1/traces";
+/// Path of OTLP/HTTP log ingest.
+pub const OTLP_LOGS_PATH: &str = "/v1/logs";
 /// Path of the Langfuse-compatible OTLP route.
 pub const LANGFUSE_TRACES_PATH: &str = "/api/public/otel/v1/traces";
 /// Path of native ingest.
@@ -55,6 +58,7 @@ pub const NATIVE_EVENTS_PATH: &str = "/api/v1/events";
 pub fn router<S: Clone + Send + Sync + 'static>(state: IngestState) -> Router<S> {
     Router::new()
         .route(OTLP_TRACES_PATH, post(otlp::otlp_traces))
+        .route(OTLP_LOGS_PATH, post(logs::otlp_logs))
         .route(LANGFUSE_TRACES_PATH, post(otlp::langfuse_traces))
         .route(NATIVE_EVENTS_PATH, post(native::native_events))
         .layer(RequestDecompressionLayer::new())

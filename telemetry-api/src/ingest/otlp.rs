@@ -73,9 +73,20 @@ async fn store_request(
     let format = OtlpFormat::from_headers(headers)?;
     let bytes = read_limited(body, state.limits.max_body_bytes).await?;
     let request = decode(format, &bytes)?;
+    let partial = store_spans(state, caller, request, route).await?;
+    Ok(answer(format, partial))
+}
+
+/// Stores the valid spans of a decoded request (answering once they are committed) and
+/// returns the partial success for the invalid ones: what OTLP/HTTP and OTLP/gRPC share.
+pub(crate) async fn store_spans(
+    state: &IngestState,
+    caller: Caller,
+    request: ExportTraceServiceRequest,
+    route: &'static str,
+) -> Result<Option<ExportTracePartialSuccess>, IngestError> {
     let DecodedSpans { spans, rejected } = otel::spans_from_request(request);
     let accepted = spans.len();
-    let message = rejection_message(&rejected);
     m::spans_rejected(route, "invalid_span", rejected.len());
     if accepted > 0 {
         let events = spans.into_iter().map(event_of).collect();
@@ -85,7 +96,7 @@ async fn store_request(
         }
         m::spans_accepted(route, accepted);
     }
-    Ok(answer(format, rejected.len(), message))
+    Ok(partial_success(&rejected))
 }
 
 /// Decodes a body in `format`.
@@ -108,8 +119,16 @@ fn event_of(span: SpanRecord) -> TelemetryEvent {
     }
 }
 
+/// The partial success of a request with `rejected` spans (none when every span was kept).
+fn partial_success(rejected: &[otel::FromOtlpError]) -> Option<ExportTracePartialSuccess> {
+    (!rejected.is_empty()).then(|| ExportTracePartialSuccess {
+        rejected_spans: i64::try_from(rejected.len()).unwrap_or(i64::MAX),
+        error_message: rejection_message(rejected),
+    })
+}
+
 /// The partial-success message: the first few reasons.
-fn rejection_message(rejected: &[otel::FromOtlpError]) -> String {
+pub(crate) fn rejection_message<E: ToString>(rejected: &[E]) -> String {
     let mut reasons: Vec<String> = rejected.iter().take(3).map(ToString::to_string).collect();
     if rejected.len() > 3 {
         reasons.push(format!("and {} more", rejected.len() - 3));
@@ -118,17 +137,23 @@ fn rejection_message(rejected: &[otel::FromOtlpError]) -> String {
 }
 
 /// The OTLP answer, with `partial_success` when spans were rejected, in the request's format.
-fn answer(format: OtlpFormat, rejected: usize, message: String) -> Response {
-    let partial = (rejected > 0).then(|| ExportTracePartialSuccess {
-        rejected_spans: i64::try_from(rejected).unwrap_or(i64::MAX),
-        error_message: message,
-    });
+fn answer(format: OtlpFormat, partial: Option<ExportTracePartialSuccess>) -> Response {
+    let json = json_answer(partial.as_ref());
+    let protobuf = ExportTraceServiceResponse {
+        partial_success: partial,
+    };
+    answer_in(format, &protobuf, json)
+}
+
+/// A 200 answer in the request's format: `protobuf` encoded, or `json`.
+pub(crate) fn answer_in(
+    format: OtlpFormat,
+    protobuf: &impl Message,
+    json: serde_json::Value,
+) -> Response {
     let body = match format {
-        OtlpFormat::Protobuf => ExportTraceServiceResponse {
-            partial_success: partial,
-        }
-        .encode_to_vec(),
-        OtlpFormat::Json => json_answer(partial.as_ref()),
+        OtlpFormat::Protobuf => protobuf.encode_to_vec(),
+        OtlpFormat::Json => json.to_string().into_bytes(),
     };
     let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(
@@ -139,8 +164,8 @@ fn answer(format: OtlpFormat, rejected: usize, message: String) -> Response {
 }
 
 /// OTLP/JSON answer (64-bit integers as strings, as the protobuf JSON mapping writes them).
-fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> Vec<u8> {
-    let value = match partial {
+fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> serde_json::Value {
+    match partial {
         Some(p) => serde_json::json!({
             "partialSuccess": {
                 "rejectedSpans": p.rejected_spans.to_string(),
@@ -148,6 +173,5 @@ fn json_answer(partial: Option<&ExportTracePartialSuccess>) -> Vec<u8> {
             }
         }),
         None => serde_json::json!({}),
-    };
-    value.to_string().into_bytes()
+    }
 }

@@ -78,6 +78,11 @@ pub enum SubmitError {
 }
 
 impl Pipeline {
+    /// The store the pipeline writes to (log records are written to it directly).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Starts the writer task over `store`; committed spans go to `live`.
     pub fn start(
         store: Store,

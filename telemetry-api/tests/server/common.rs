@@ -82,6 +82,8 @@ pub(crate) async fn drop_pg_database(admin_url: &str, name: &str) {
 /// A server running in this process, with one project and a key for it.
 pub(crate) struct TestServer {
     pub(crate) addr: SocketAddr,
+    /// The OTLP/gRPC address (every test server serves it on a free port).
+    pub(crate) grpc_addr: Option<SocketAddr>,
     pub(crate) store: Store,
     pub(crate) project: ProjectId,
     pub(crate) secret: String,
@@ -100,6 +102,7 @@ impl TestServer {
     pub(crate) async fn start_with(url: &str, limits: Limits) -> TestServer {
         let mut config = ServerConfig::new(url);
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.grpc_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         config.limits = limits;
         TestServer::start_config(config).await
     }
@@ -108,6 +111,7 @@ impl TestServer {
     pub(crate) async fn start_config(config: ServerConfig) -> TestServer {
         let server = Server::bind(config).await.expect("server starts");
         let addr = server.local_addr();
+        let grpc_addr = server.grpc_addr();
         let store = server.state().store.clone();
         let project = store
             .create_project("tenant-a", "A")
@@ -125,6 +129,7 @@ impl TestServer {
         }));
         TestServer {
             addr,
+            grpc_addr,
             store,
             project,
             secret,

@@ -1,5 +1,5 @@
-//! Native ingest: our SDK with the HTTP exporter (native JSON and OTLP protobuf) sends an
-//! agent trace to the server; the store holds the same tree, tokens and costs. Unreadable
+//! Native ingest: our SDK with the HTTP exporter (native JSON, OTLP protobuf and JSON, and
+//! OTLP/gRPC to the server's gRPC port) sends an agent trace to the server; the store holds the same tree, tokens and costs. Unreadable
 //! events are counted as rejected; an unknown batch format is a 400.
 
 use std::time::Duration;
@@ -17,8 +17,17 @@ pub(crate) async fn send_agent_trace(
     format: WireFormat,
     path: &str,
 ) -> telemetry_types::TraceId {
+    send_agent_trace_to(server, format, server.url(path)).await
+}
+
+/// Sends the agent trace to `endpoint` with the server's key.
+async fn send_agent_trace_to(
+    server: &TestServer,
+    format: WireFormat,
+    endpoint: String,
+) -> telemetry_types::TraceId {
     let exporter = HttpExporter::new(
-        HttpExporterConfig::new(server.url(path))
+        HttpExporterConfig::new(endpoint)
             .format(format)
             .header("authorization", format!("Bearer {}", server.secret))
             .timeout(Duration::from_secs(10)),
@@ -55,12 +64,14 @@ pub(crate) async fn send_agent_trace(
 async fn our_sdk_native_and_otlp_round_trip_through_the_server() {
     each_db("sdk end to end", |url| async move {
         let server = TestServer::start(&url).await;
-        for (format, path) in [
-            (WireFormat::Native, "/api/v1/events"),
-            (WireFormat::OtlpProtobuf, "/v1/traces"),
-            (WireFormat::OtlpJson, "/v1/traces"),
+        let grpc = format!("http://{}", server.grpc_addr.expect("gRPC served"));
+        for (format, endpoint) in [
+            (WireFormat::Native, server.url("/api/v1/events")),
+            (WireFormat::OtlpProtobuf, server.url("/v1/traces")),
+            (WireFormat::OtlpJson, server.url("/v1/traces")),
+            (WireFormat::OtlpGrpc, grpc.clone()),
         ] {
-            let trace = send_agent_trace(&server, format, path).await;
+            let trace = send_agent_trace_to(&server, format, endpoint).await;
             let detail = server
                 .store
                 .get_trace(server.project, trace)
@@ -105,6 +116,36 @@ async fn our_sdk_native_and_otlp_round_trip_through_the_server() {
         server.stop().await;
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grpc_exporter_counts_a_batch_refused_for_a_wrong_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("grpc-exporter.db").display());
+    let server = TestServer::start(&url).await;
+    let endpoint = format!("http://{}", server.grpc_addr.expect("gRPC served"));
+    let exporter = HttpExporter::new(
+        HttpExporterConfig::new(endpoint)
+            .format(WireFormat::OtlpGrpc)
+            .header("Authorization", "Bearer tsk_wrong")
+            .retry(telemetry_exporters::http::RetryPolicy::none()),
+    )
+    .expect("exporter");
+    let telemetry = Telemetry::builder("sdk-grpc")
+        .exporter(exporter.clone())
+        .build()
+        .expect("sdk");
+    telemetry
+        .span("execute_tool search", ToolCall::named("search"))
+        .start()
+        .end();
+    assert!(
+        telemetry.shutdown().await.is_err(),
+        "a wrong key loses the span"
+    );
+    let stats = exporter.stats();
+    assert_eq!((stats.delivered, stats.rejected), (0, 1), "{stats:?}");
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,11 @@ use telemetry_exporters::http::WireFormat;
 use crate::common::{TestServer, each_db};
 use crate::native::send_agent_trace;
 
-async fn graphql(server: &TestServer, secret: Option<&str>, query: &str) -> (u16, Value) {
+pub(crate) async fn graphql(
+    server: &TestServer,
+    secret: Option<&str>,
+    query: &str,
+) -> (u16, Value) {
     let mut request = server
         .client
         .post(server.url("/graphql"))

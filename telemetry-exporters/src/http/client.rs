@@ -10,6 +10,7 @@ use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderName, Hea
 use super::config::{HttpCompression, HttpExporterConfig, RetryPolicy, WireFormat};
 use super::encode::Payload;
 use super::error::HttpExporterError;
+use super::grpc::GrpcTransport;
 use super::response::{self, Accepted, Failure};
 use super::stats::Counters;
 
@@ -21,6 +22,8 @@ pub(crate) struct Client {
     compression: HttpCompression,
     retry: RetryPolicy,
     counters: Arc<Counters>,
+    /// Set for [`WireFormat::OtlpGrpc`]: requests go through it instead of `http`.
+    grpc: Option<GrpcTransport>,
 }
 
 impl Client {
@@ -29,6 +32,10 @@ impl Client {
         counters: Arc<Counters>,
     ) -> Result<Self, HttpExporterError> {
         let endpoint = parse_endpoint(&config.endpoint)?;
+        let grpc = match config.format {
+            WireFormat::OtlpGrpc => Some(GrpcTransport::new(config)?),
+            _ => None,
+        };
         let http = reqwest::Client::builder()
             .default_headers(headers(config)?)
             .timeout(config.timeout)
@@ -43,6 +50,7 @@ impl Client {
             compression: config.compression,
             retry: config.retry,
             counters,
+            grpc,
         })
     }
 
@@ -82,6 +90,9 @@ impl Client {
         self.counters
             .bytes
             .fetch_add(payload.body.len() as u64, Relaxed);
+        if let Some(grpc) = &self.grpc {
+            return grpc.export(&payload.body).await;
+        }
         let mut request = self
             .http
             .post(self.endpoint.clone())

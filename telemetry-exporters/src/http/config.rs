@@ -14,6 +14,11 @@ pub enum WireFormat {
     /// OTLP/HTTP JSON (`application/json`, lowerCamelCase, hex ids). Only `span_ended` events
     /// are sent.
     OtlpJson,
+    /// OTLP/gRPC: the protobuf request sent to
+    /// `opentelemetry.proto.collector.trace.v1.TraceService/Export` over HTTP/2 (gzip as a
+    /// gRPC message encoding). The endpoint is the collector's address
+    /// (`http://127.0.0.1:4317`). Only `span_ended` events are sent.
+    OtlpGrpc,
     /// Our native JSON batch of [`TelemetryEvent`](telemetry_types::TelemetryEvent)s; see
     /// `docs/NATIVE_FORMAT.md` and [`NativeBatch`](telemetry_otlp::NativeBatch).
     Native,
@@ -24,6 +29,7 @@ impl WireFormat {
     pub const fn content_type(self) -> &'static str {
         match self {
             WireFormat::OtlpProtobuf => "application/x-protobuf",
+            WireFormat::OtlpGrpc => "application/grpc",
             WireFormat::OtlpJson | WireFormat::Native => "application/json",
         }
     }
@@ -254,6 +260,15 @@ impl HttpExporterConfig {
     pub fn events(mut self, events: EventKinds) -> Self {
         self.events = events;
         self
+    }
+
+    /// The compression of the encoded body: none for gRPC, which compresses the message
+    /// itself (`grpc-encoding: gzip`) as `compression` asks.
+    pub(crate) fn body_compression(&self) -> HttpCompression {
+        match self.format {
+            WireFormat::OtlpGrpc => HttpCompression::None,
+            _ => self.compression,
+        }
     }
 
     /// Sets the exporter's name.

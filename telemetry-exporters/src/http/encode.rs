@@ -69,7 +69,7 @@ impl Encoder {
                 let written = telemetry_otlp::write_native_batch(events, &mut out);
                 (out, written as u64)
             }
-            WireFormat::OtlpProtobuf => {
+            WireFormat::OtlpProtobuf | WireFormat::OtlpGrpc => {
                 let spans = spans_of(events);
                 let request = telemetry_otlp::export_request(&spans);
                 (request.encode_to_vec(), spans.len() as u64)

@@ -10,6 +10,10 @@ use super::error::HttpExporterError;
 /// our server listens by default.
 pub const DEFAULT_OTLP_ENDPOINT: &str = "http://127.0.0.1:4318/v1/traces";
 
+/// Endpoint used for `OTEL_EXPORTER_OTLP_PROTOCOL=grpc` when no variable names one: the
+/// OTLP/gRPC default port on 127.0.0.1.
+pub const DEFAULT_OTLP_GRPC_ENDPOINT: &str = "http://127.0.0.1:4317";
+
 fn invalid(name: &str, value: String, reason: &str) -> HttpExporterError {
     HttpExporterError::Env {
         name: name.to_owned(),
@@ -32,7 +36,7 @@ impl From<InvalidValue> for HttpExporterError {
 
 impl HttpExporterConfig {
     /// OTLP settings from the standard variables — `OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT`,
-    /// `…_HEADERS`, `…_TIMEOUT` (ms), `…_PROTOCOL` (`http/protobuf` or `http/json`) and
+    /// `…_HEADERS`, `…_TIMEOUT` (ms), `…_PROTOCOL` (`http/protobuf`, `http/json` or `grpc`) and
     /// `…_COMPRESSION` (`gzip` or `none`) — over the defaults of [`HttpExporterConfig::new`].
     ///
     /// # Errors
@@ -54,9 +58,17 @@ impl HttpExporterConfig {
     /// ```
     pub fn from_env_with(get: impl Fn(&str) -> Option<String>) -> Result<Self, HttpExporterError> {
         let env = OtlpEnv::new(get);
-        let endpoint = env.traces_url();
-        let mut config =
-            HttpExporterConfig::new(endpoint.unwrap_or_else(|| DEFAULT_OTLP_ENDPOINT.to_owned()));
+        let grpc = env.protocol()? == Some(OtlpProtocol::Grpc);
+        // gRPC names the service in the request path: the endpoint is the bare address.
+        let endpoint = match grpc {
+            true => env.traces_endpoint().or_else(|| env.endpoint()),
+            false => env.traces_url(),
+        };
+        let default = match grpc {
+            true => DEFAULT_OTLP_GRPC_ENDPOINT,
+            false => DEFAULT_OTLP_ENDPOINT,
+        };
+        let mut config = HttpExporterConfig::new(endpoint.unwrap_or_else(|| default.to_owned()));
         if let Some(headers) = env.headers()? {
             config.headers = headers;
         }
@@ -67,6 +79,7 @@ impl HttpExporterConfig {
             config.format = match protocol {
                 OtlpProtocol::HttpProtobuf => WireFormat::OtlpProtobuf,
                 OtlpProtocol::HttpJson => WireFormat::OtlpJson,
+                OtlpProtocol::Grpc => WireFormat::OtlpGrpc,
             };
         }
         if let Some(compression) = env.compression()? {
@@ -129,9 +142,22 @@ mod tests {
     }
 
     #[test]
+    fn grpc_uses_the_bare_endpoint() {
+        let c = config(&[
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317"),
+        ])
+        .unwrap();
+        assert_eq!(c.format, WireFormat::OtlpGrpc);
+        assert_eq!(c.endpoint, "http://collector:4317");
+        let default = config(&[("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc")]).unwrap();
+        assert_eq!(default.endpoint, DEFAULT_OTLP_GRPC_ENDPOINT);
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         for (name, value) in [
-            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "thrift"),
             ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
             ("OTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign"),
             ("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "brotli"),

@@ -152,7 +152,7 @@ impl HttpExporter {
             client: self.inner.client.clone(),
             encoder: Encoder {
                 format: config.format,
-                compression: config.compression,
+                compression: config.body_compression(),
                 max_bytes: config.max_batch_bytes,
             },
             max_events: config.max_batch_events,

@@ -1,5 +1,6 @@
 //! The HTTP exporter: batches of events to an HTTP endpoint, as OTLP/HTTP (`/v1/traces`, in
-//! protobuf or JSON, spans mapped by [`telemetry_otlp`]) or as our native JSON batch of
+//! protobuf or JSON, spans mapped by [`telemetry_otlp`]), as OTLP/gRPC
+//! ([`WireFormat::OtlpGrpc`], over tonic) or as our native JSON batch of
 //! `TelemetryEvent`s (schema in `docs/NATIVE_FORMAT.md`).
 //!
 //! Batching by count, bytes and time; gzip; configurable endpoint, headers and timeouts;
@@ -34,11 +35,12 @@ mod encode;
 mod env;
 mod error;
 mod exporter;
+mod grpc;
 mod response;
 mod stats;
 
 pub use config::{HttpCompression, HttpExporterConfig, RetryPolicy, WireFormat};
-pub use env::DEFAULT_OTLP_ENDPOINT;
+pub use env::{DEFAULT_OTLP_ENDPOINT, DEFAULT_OTLP_GRPC_ENDPOINT};
 pub use error::HttpExporterError;
 pub use exporter::HttpExporter;
 pub use stats::HttpExporterStats;

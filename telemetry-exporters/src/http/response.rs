@@ -113,7 +113,7 @@ pub(crate) fn status_failure(status: StatusCode, headers: &HeaderMap, body: &[u8
 pub(crate) fn accepted(format: WireFormat, body: &[u8]) -> Accepted {
     let (rejected, message) = match format {
         _ if body.is_empty() => (0, None),
-        WireFormat::OtlpProtobuf => ExportTraceServiceResponse::decode(body)
+        WireFormat::OtlpProtobuf | WireFormat::OtlpGrpc => ExportTraceServiceResponse::decode(body)
             .ok()
             .and_then(|r| r.partial_success)
             .map_or((0, None), |p| (p.rejected_spans, Some(p.error_message))),

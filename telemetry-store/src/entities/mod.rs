@@ -2,6 +2,7 @@
 //! lowercase hex strings, and JSON documents are stored as text.
 
 pub(crate) mod api_key;
+pub(crate) mod log_record;
 pub(crate) mod project;
 pub(crate) mod score;
 pub(crate) mod span;

@@ -12,6 +12,7 @@ mod m20261130_000004_create_spans;
 mod m20261130_000005_create_span_events;
 mod m20261130_000006_create_scores;
 mod m20261204_000007_index_span_parents;
+mod m20261204_000008_create_log_records;
 
 /// The store's migrator; its migrations are listed oldest first.
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_create_span_events::Migration),
             Box::new(m20261130_000006_create_scores::Migration),
             Box::new(m20261204_000007_index_span_parents::Migration),
+            Box::new(m20261204_000008_create_log_records::Migration),
         ]
     }
 }

@@ -7,5 +7,6 @@ mod aggregates;
 mod common;
 mod evals;
 mod ingest;
+mod logs;
 mod queries;
 mod retention;

@@ -1,7 +1,8 @@
 //! The schema check: migrations keep data. For each migration step, on SQLite and on
 //! PostgreSQL: apply the migrations before it, insert a realistic data set through the
 //! [`Store`] API (the parts whose tables exist by then: projects, API keys, agent traces with
-//! spans and events, scores from eval spans and from `Store::create_score`), apply the later
+//! spans and events, scores from eval spans and from `Store::create_score`, OTLP log
+//! records), apply the later
 //! migrations one at a time requiring after each that every row and value is still there
 //! ([`tables::data_lost`]), and at the newest require that the `Store` API reads everything
 //! back unchanged. The data set is also written into the newest schema, where it must fill
@@ -12,8 +13,10 @@ use anyhow::{Context, Result};
 use sea_orm_migration::MigratorTrait;
 use serde_json::{Value, json};
 use telemetry_store::migration::Migrator;
-use telemetry_store::{NewScore, Page, Project, ScoreSource, ScoreValue, Store, TraceFilter};
-use telemetry_types::{SpanId, TraceId};
+use telemetry_store::{
+    LogFilter, NewScore, Page, Project, ScoreSource, ScoreValue, Store, TraceFilter,
+};
+use telemetry_types::{LogRecord, SpanId, Timestamp, TraceId};
 
 use super::snapshot::json_difference;
 use super::tables::{self, data_lost};
@@ -196,8 +199,42 @@ async fn insert_data(store: &Store, present: &[String]) -> Result<()> {
                 .create_score(project.id, api_score(trace_id, span_id))
                 .await?;
         }
+        if has(present, &["log_records"]) {
+            store.insert_logs(project.id, &log_records()).await?;
+        }
     }
     Ok(())
+}
+
+/// OTLP log records: one in a span (a GenAI content event with a structured body), one
+/// outside any trace with only a severity and a text body.
+fn log_records() -> Vec<LogRecord> {
+    let in_span = LogRecord {
+        time: Timestamp::from_unix_nanos(1_767_225_600_000_000_000),
+        severity_number: 9,
+        severity_text: Some("INFO".to_owned()),
+        event_name: Some("gen_ai.choice".to_owned()),
+        body: Some(json!({"index": 0, "message": {"content": "hello"}})),
+        attributes: json!({"gen_ai.provider.name": "openai"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        trace_id: TraceId::from_bytes([7; 16]),
+        span_id: SpanId::from_bytes([8; 8]),
+        service_name: "support-bot".to_owned(),
+    };
+    let alone = LogRecord {
+        time: Timestamp::from_unix_nanos(1_767_225_601_000_000_000),
+        severity_number: 17,
+        severity_text: None,
+        event_name: None,
+        body: Some(json!("connection reset")),
+        attributes: serde_json::Map::new(),
+        trace_id: None,
+        span_id: None,
+        service_name: "support-bot".to_owned(),
+    };
+    vec![in_span, alone]
 }
 
 /// A person's categorical score of a whole trace.
@@ -290,6 +327,13 @@ async fn read_project(store: &Store, project: &Project, present: &[String]) -> R
     out["spans"] = serde_json::to_value(store.spans_of_traces(project.id, &ids).await?)?;
     if has(present, &["scores"]) {
         out["scores"] = serde_json::to_value(store.scores_of_traces(project.id, &ids).await?)?;
+    }
+    if has(present, &["log_records"]) {
+        let logs = store
+            .list_logs(project.id, &LogFilter::default(), None, 1000)
+            .await?;
+        let records: Vec<&LogRecord> = logs.iter().map(|log| &log.record).collect();
+        out["logs"] = serde_json::to_value(records)?;
     }
     Ok(out)
 }
