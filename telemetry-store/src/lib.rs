@@ -57,6 +57,7 @@ pub mod cost;
 mod entities;
 mod error;
 mod ingest;
+mod keyed_scores;
 pub mod migration;
 mod projects;
 mod query;

@@ -11,6 +11,7 @@ mod m20261130_000003_create_traces;
 mod m20261130_000004_create_spans;
 mod m20261130_000005_create_span_events;
 mod m20261130_000006_create_scores;
+mod m20261204_000007_create_score_keys;
 
 /// The store's migrator; its migrations are listed oldest first.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_create_spans::Migration),
             Box::new(m20261130_000005_create_span_events::Migration),
             Box::new(m20261130_000006_create_scores::Migration),
+            Box::new(m20261204_000007_create_score_keys::Migration),
         ]
     }
 }
