@@ -467,6 +467,14 @@ pub mod langfuse {
     pub const OBSERVATION_TYPE: &str = "langfuse.observation.type";
     /// `langfuse.trace.name`.
     pub const TRACE_NAME: &str = "langfuse.trace.name";
+    /// `langfuse.trace.input` (JSON or text).
+    pub const TRACE_INPUT: &str = "langfuse.trace.input";
+    /// `langfuse.trace.output` (JSON or text).
+    pub const TRACE_OUTPUT: &str = "langfuse.trace.output";
+    /// `langfuse.observation.prompt.name`: the Langfuse prompt a generation used.
+    pub const PROMPT_NAME: &str = "langfuse.observation.prompt.name";
+    /// `langfuse.observation.prompt.version`.
+    pub const PROMPT_VERSION: &str = "langfuse.observation.prompt.version";
     /// `langfuse.user.id`.
     pub const USER_ID: &str = "langfuse.user.id";
     /// `langfuse.session.id`.

@@ -576,11 +576,30 @@ const INBOUND: &[(&str, &[Row])] = &[
                 "trace.tags",
                 "array, JSON array or comma-separated",
             ),
-            ("langfuse.trace.metadata(.KEY)", "trace.context", ""),
-            ("langfuse.observation.metadata(.KEY)", "metadata", ""),
+            (
+                "langfuse.trace.metadata(.KEY)",
+                "trace.context",
+                "each value JSON-decoded",
+            ),
+            (
+                "langfuse.observation.metadata(.KEY)",
+                "metadata",
+                "each value JSON-decoded",
+            ),
+            (
+                "langfuse.observation.prompt.name / .version",
+                "metadata `prompt`",
+                "`{name, version}`",
+            ),
+            (lf::TRACE_INPUT, "trace.input", "JSON or text"),
+            (lf::TRACE_OUTPUT, "trace.output", "JSON or text"),
             (lf::RELEASE, "trace.release", ""),
             (lf::ENVIRONMENT, "trace.environment", ""),
-            (lf::TRACE_NAME, "metadata", "kept: a span has no trace name"),
+            (
+                lf::TRACE_NAME,
+                "trace.name",
+                "the trace's name instead of its root span's",
+            ),
         ],
     ),
     (

@@ -165,3 +165,77 @@ async fn the_ingestion_batch_reads_score_events_and_refuses_the_rest() {
     })
     .await;
 }
+
+/// A Langfuse SDK trace: a generation naming the trace (sent before its root), with trace
+/// input/output and JSON-encoded metadata, and a score; all of it back through GraphQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn langfuse_trace_keys_and_scores_come_back_through_graphql() {
+    use crate::common::{chat_span, kv, request, span_id};
+    use prost::Message;
+
+    each_db("langfuse trace keys", |url| async move {
+        let server = TestServer::start(&url).await;
+        let mut generation = chat_span(9, 1);
+        generation.parent_span_id = span_id(9000);
+        generation.attributes.extend([
+            kv("langfuse.observation.type", "generation"),
+            kv("langfuse.trace.name", "support-chat"),
+            kv("langfuse.trace.input", r#"{"question": "why?"}"#),
+            kv("langfuse.trace.output", "because"),
+            kv("langfuse.trace.metadata.tenant", r#""acme""#),
+            kv("langfuse.observation.metadata.attempt", "3"),
+        ]);
+        let mut root = chat_span(9, 0);
+        root.name = "agent-run".to_owned();
+        let body = request(vec![generation, root]).encode_to_vec();
+        let response = server
+            .client
+            .post(server.url("/api/public/otel/v1/traces"))
+            .bearer_auth(&server.secret)
+            .header("content-type", "application/x-protobuf")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+        let score = json!({"traceId": trace_hex(9), "observationId": hex_span(9001),
+                           "name": "quality", "value": 0.5});
+        assert_eq!(post(&server, "/api/public/scores", &score).await.0, 200);
+
+        let query = format!(
+            r#"{{ trace(id: "{}") {{ name input output metadata
+                 scores {{ name value }} spans {{ name metadata }} }} }}"#,
+            trace_hex(9)
+        );
+        let response = server
+            .client
+            .post(server.url("/graphql"))
+            .bearer_auth(&server.secret)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("sent");
+        let body: Value = response.json().await.expect("json");
+        let trace = &body["data"]["trace"];
+        assert_eq!(trace["name"], "support-chat", "{body}");
+        assert_eq!(trace["input"], json!({"question": "why?"}));
+        assert_eq!(trace["output"], "because");
+        assert_eq!(trace["metadata"], json!({"tenant": "acme"}));
+        assert_eq!(trace["scores"], json!([{"name": "quality", "value": 0.5}]));
+        let generation = trace["spans"]
+            .as_array()
+            .expect("spans")
+            .iter()
+            .find(|s| s["metadata"].get("attempt").is_some())
+            .expect("the generation");
+        assert_eq!(generation["metadata"]["attempt"], 3);
+        server.stop().await;
+    })
+    .await;
+}
+
+fn hex_span(n: u64) -> String {
+    telemetry_types::SpanId::try_from(&crate::common::span_id(n)[..])
+        .expect("span id")
+        .to_string()
+}

@@ -233,6 +233,7 @@ fn read_metadata(bag: &mut Bag, metadata: &mut Map<String, Value>) {
         }
     }
     langfuse::observation_metadata(bag, metadata);
+    langfuse::prompt(bag, metadata);
     openinference::metadata(bag, metadata);
 }
 

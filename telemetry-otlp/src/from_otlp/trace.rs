@@ -1,4 +1,5 @@
-//! Trace-level fields (user, session, tags, environment, release, context) of an incoming span.
+//! Trace-level fields (name, input, output, user, session, tags, environment, release,
+//! context) of an incoming span.
 
 use serde_json::Map;
 use telemetry_types::{Str, TraceAttributes};
@@ -13,7 +14,12 @@ use crate::value;
 /// Reads the trace-level fields from the span, falling back to the resource for environment
 /// and release.
 pub(crate) fn read_trace(bag: &mut Bag, resource: &ResourceInfo) -> TraceAttributes {
-    let mut t = TraceAttributes::default();
+    let mut t = TraceAttributes {
+        name: langfuse::trace_name(bag),
+        input: langfuse::trace_io(bag, false),
+        output: langfuse::trace_io(bag, true),
+        ..TraceAttributes::default()
+    };
     for key in [sc::USER_ID, lf::USER_ID] {
         fill_str(bag, &mut t.user_id, key);
     }
