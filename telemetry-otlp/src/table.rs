@@ -8,7 +8,8 @@ use telemetry_types::SpanType;
 
 use super::names;
 use super::semconv::{
-    self as sc, deprecated as dep, langfuse as lf, openinference as oi, openllmetry as ol, ours,
+    self as sc, deprecated as dep, langfuse as lf, mastra as ms, openinference as oi,
+    openllmetry as ol, ours,
 };
 
 /// One row: our field, the OTLP key, a note.
@@ -600,6 +601,30 @@ const INBOUND: &[(&str, &[Row])] = &[
                 "trace.name",
                 "the trace's name instead of its root span's",
             ),
+        ],
+    ),
+    (
+        "Mastra",
+        &[
+            (
+                ms::SPAN_TYPE,
+                "span type",
+                "agent_run, model_generation, tool_call, mcp_tool_call, workflow_run, rag_embedding; model_step / model_inference / model_chunk, workflow_* and processor_run → workflow step (their usage kept in metadata: tokens count on the generation); kept in metadata",
+            ),
+            (ms::USER_ID, "trace.user_id", ""),
+            (
+                "mastra.metadata.sessionId / threadId",
+                "trace.session_id",
+                "sessionId first",
+            ),
+            (ms::RESOURCE_ID, "trace.context `resourceId`", ""),
+            (ms::TAGS, "trace.tags", "JSON array or array"),
+            (
+                "mastra.<span type>.input / .output",
+                "input / output",
+                "also `mastra.input` / `mastra.output`; JSON or text",
+            ),
+            ("mastra.metadata.KEY", "metadata", "under KEY"),
         ],
     ),
     (

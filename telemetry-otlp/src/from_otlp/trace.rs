@@ -6,7 +6,7 @@ use telemetry_types::{Str, TraceAttributes};
 
 use super::ResourceInfo;
 use crate::bag::Bag;
-use crate::dialects::{langfuse, openinference};
+use crate::dialects::{langfuse, mastra, openinference};
 use crate::read::fill_str;
 use crate::semconv::{self as sc, langfuse as lf, ours};
 use crate::value;
@@ -36,6 +36,7 @@ pub(crate) fn read_trace(bag: &mut Bag, resource: &ResourceInfo) -> TraceAttribu
     t.release = t.release.or_else(|| resource.release.clone());
     t.tags = read_tags(bag);
     t.context = read_context(bag);
+    mastra::trace(bag, &mut t);
     t
 }
 
@@ -44,6 +45,7 @@ fn read_tags(bag: &mut Bag) -> Vec<Str> {
         .take_as(ours::TRACE_TAGS, value::as_string_list)
         .or_else(|| langfuse::tags(bag))
         .or_else(|| openinference::tags(bag))
+        .or_else(|| mastra::tags(bag))
         .unwrap_or_default();
     tags.dedup();
     tags.into_iter().map(Str::from).collect()
