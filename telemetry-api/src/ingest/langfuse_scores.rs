@@ -3,9 +3,11 @@
 //! `score_current_trace(...)` through; `score-create` events are read, other event types are
 //! refused per event, since traces come over OpenTelemetry).
 //!
-//! Answers as Langfuse does: 200 `{"id"}` for one score; 207
-//! `{"successes": [{"id", "status"}], "errors": [{"id", "status", "message", "error"}]}` for
-//! an array or a batch. Scores are written straight to the store (like GraphQL's
+//! Answers as Langfuse does: 200 `{"id"}` for one score; for an array (what the Python SDK v4+
+//! sends), 202 `{"message": "Accepted"}` when every score was stored, else 207
+//! `{"accepted", "rejected", "errors": [{"message", "index", "id", "status"}]}`; for an
+//! ingestion batch (older SDKs), 207
+//! `{"successes": [{"id", "status"}], "errors": [{"id", "status", "message", "error"}]}`. Scores are written straight to the store (like GraphQL's
 //! `createScore`), not through the span pipeline; one with an `id` replaces the score sent
 //! before with that id.
 
@@ -61,11 +63,11 @@ pub async fn scores(
     };
     match body {
         Value::Array(items) => {
-            let mut answer = MultiStatus::default();
-            for item in items {
+            let mut answer = ScoreBatch::default();
+            for (index, item) in items.into_iter().enumerate() {
                 let id = given_id(&item);
                 let stored = store(&state, caller, item).await;
-                answer.push(id, stored);
+                answer.push(index, id, stored);
             }
             answer.into_response()
         }
@@ -129,7 +131,41 @@ pub async fn ingestion(
     answer.into_response()
 }
 
-/// The 207 answer of several items.
+/// The answer to an array of scores.
+#[derive(Default)]
+struct ScoreBatch {
+    accepted: usize,
+    errors: Vec<Value>,
+}
+
+impl ScoreBatch {
+    fn push(&mut self, index: usize, id: String, stored: Result<String, Refusal>) {
+        match stored {
+            Ok(_) => self.accepted += 1,
+            Err(refusal) => {
+                let mut error = refusal.json(&id);
+                error["index"] = Value::from(index);
+                self.errors.push(error);
+            }
+        }
+    }
+}
+
+impl IntoResponse for ScoreBatch {
+    fn into_response(self) -> Response {
+        if self.errors.is_empty() {
+            return (StatusCode::ACCEPTED, Json(json!({"message": "Accepted"}))).into_response();
+        }
+        let body = json!({
+            "accepted": self.accepted,
+            "rejected": self.errors.len(),
+            "errors": self.errors,
+        });
+        (StatusCode::MULTI_STATUS, Json(body)).into_response()
+    }
+}
+
+/// The 207 answer of an ingestion batch.
 #[derive(Default)]
 struct MultiStatus {
     successes: Vec<Value>,

@@ -1,6 +1,6 @@
 //! The Langfuse SDK's scores over the wire: `POST /api/public/scores` (one score, an array)
 //! and `POST /api/public/ingestion` (`score-create` events), with Basic auth, Langfuse's
-//! 200/207 answers, replacement on a repeated id, and scores that arrive before their trace.
+//! 200/202/207 answers, replacement on a repeated id, and scores that arrive before their trace.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -98,15 +98,23 @@ async fn an_array_answers_207_with_each_refusal() {
         ]);
         let (status, body) = post(&server, "/api/public/scores", &items).await;
         assert_eq!(status, 207);
-        let ok: Vec<&str> = body["successes"]
-            .as_array()
-            .expect("successes")
-            .iter()
-            .filter_map(|s| s["id"].as_str())
-            .collect();
-        assert_eq!(ok, ["n", "b", "c"]);
+        assert_eq!(
+            (&body["accepted"], &body["rejected"]),
+            (&json!(3), &json!(1))
+        );
         assert_eq!(body["errors"][0]["id"], "bad");
+        assert_eq!(body["errors"][0]["index"], 3);
         assert_eq!(body["errors"][0]["status"], 400);
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("traceId")
+        );
+
+        let all_good = json!([{"traceId": trace_hex(6), "name": "q", "value": 1}]);
+        let (status, body) = post(&server, "/api/public/scores", &all_good).await;
+        assert_eq!((status, body), (202, json!({"message": "Accepted"})));
 
         let stored = scores(&server, 4).await;
         let kinds: Vec<(&str, Option<&str>)> = stored

@@ -7,6 +7,7 @@ mod common;
 mod decode_props;
 mod demo;
 mod fixtures;
+mod langfuse_client;
 mod langfuse_scores;
 mod load;
 mod native;
