@@ -609,7 +609,7 @@ const INBOUND: &[(&str, &[Row])] = &[
             (
                 ms::SPAN_TYPE,
                 "span type",
-                "agent_run, model_generation, tool_call, mcp_tool_call, workflow_run, rag_embedding; model_step / model_inference / model_chunk, workflow_* and processor_run → workflow step (their usage kept in metadata: tokens count on the generation); kept in metadata",
+                "agent_run, model_inference (one model call; 0.x llm_generation), tool_call, mcp_tool_call, workflow_run, rag_embedding; model_generation / model_step / model_chunk, workflow_* and processor_run → workflow step (usage they carry kept in metadata: tokens count once, on the inference); kept in metadata",
             ),
             (ms::USER_ID, "trace.user_id", ""),
             (

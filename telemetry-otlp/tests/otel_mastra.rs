@@ -1,6 +1,7 @@
 //! Spans as `@mastra/otel-exporter` writes them, by hand (after its span converter): the
 //! span types, user / session / thread / resource from `mastra.metadata.*`, `mastra.tags`,
-//! `mastra.<span type>.input` / `output`, and a model call's tokens counted once.
+//! `mastra.<span type>.input` / `output`, and a model call's tokens counted once (on the
+//! `model_inference` span).
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value as Av};
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -101,16 +102,16 @@ fn agent_run_carries_user_session_tags_and_its_input_output() {
 }
 
 #[test]
-fn span_types_and_tokens_counted_on_the_generation_only() {
-    let mut generation_attrs = usage();
-    generation_attrs.push(kv("gen_ai.request.model", s("gpt-4o-mini")));
-    let generation = read(2, "model_generation", "chat", generation_attrs);
-    assert_eq!(generation.span_type(), SpanType::LlmGeneration);
-    assert_eq!(tokens(&generation), Some((Some(12), Some(7))));
+fn span_types_and_tokens_counted_on_the_inference_only() {
+    let mut inference_attrs = usage();
+    inference_attrs.push(kv("gen_ai.request.model", s("gpt-4o-mini")));
+    let inference = read(2, "model_inference", "chat", inference_attrs);
+    assert_eq!(inference.span_type(), SpanType::LlmGeneration);
+    assert_eq!(tokens(&inference), Some((Some(12), Some(7))));
 
     for (id, kind) in [
         (3, "model_step"),
-        (4, "model_inference"),
+        (4, "model_generation"),
         (5, "model_chunk"),
     ] {
         let mut attributes = usage();

@@ -1,10 +1,12 @@
 //! Mastra (`@mastra/otel-exporter`): `mastra.span.type`, `mastra.metadata.*` (user, session or
 //! thread, resource), `mastra.tags` and `mastra.<span type>.input` / `output`.
 //!
-//! Tokens: Mastra puts a model call's usage on its `model_generation` span, and some versions
-//! repeat it on the `model_step` / `model_inference` / `model_chunk` spans below. Only the
-//! generation is an LLM generation here; the others are workflow steps, so their usage stays
-//! in metadata and one call's tokens are counted once.
+//! Tokens: Mastra 1.x writes each model call as a `model_inference` span (model, usage, output
+//! messages) under a `model_generation` span that wraps the agent's whole model loop (its
+//! `model_step`s), and some versions repeat the usage on the generation. Only the inference
+//! is an LLM generation here (one per call, as Mastra 0.x's `llm_generation` was); the
+//! generation, steps and chunks are workflow steps, so usage they carry stays in their
+//! metadata and one call's tokens are counted once.
 
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use serde_json::{Map, Value};
@@ -20,13 +22,13 @@ use crate::value;
 pub(crate) fn span_type(bag: &Bag) -> Option<SpanType> {
     Some(match bag.peek_str(ms::SPAN_TYPE)? {
         "agent_run" => SpanType::AgentRun,
-        "model_generation" | "llm_generation" => SpanType::LlmGeneration,
+        "model_inference" | "llm_generation" => SpanType::LlmGeneration,
         "tool_call" | "provider_tool_call" => SpanType::ToolCall,
         "mcp_tool_call" => SpanType::McpToolCall,
         "workflow_run" => SpanType::WorkflowRun,
         "rag_embedding" => SpanType::EmbeddingGeneration,
         "generic" => SpanType::Generic,
-        // A generation's steps and chunks, a workflow's steps and control flow, processors.
+        // The model loop and its steps and chunks, a workflow's steps and control flow.
         t if t.starts_with("model_") || t.starts_with("workflow_") || t.starts_with("llm_") => {
             SpanType::WorkflowStep
         }
