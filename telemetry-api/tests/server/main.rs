@@ -10,6 +10,7 @@ mod fixtures;
 mod langfuse_client;
 mod langfuse_scores;
 mod load;
+mod mastra_client;
 mod native;
 mod ops;
 mod python_client;
