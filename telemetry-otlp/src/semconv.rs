@@ -461,12 +461,42 @@ pub mod openinference {
     pub const MIME_JSON: &str = "application/json";
 }
 
+/// Mastra (`@mastra/otel-exporter`) names (read only).
+pub mod mastra {
+    /// `mastra.span.type`: `agent_run`, `model_generation`, `model_step`, `tool_call`, …
+    pub const SPAN_TYPE: &str = "mastra.span.type";
+    /// Prefix of `mastra.metadata.KEY` (the span's metadata, user and session among it).
+    pub const METADATA_PREFIX: &str = "mastra.metadata.";
+    /// `mastra.metadata.userId`.
+    pub const USER_ID: &str = "mastra.metadata.userId";
+    /// `mastra.metadata.sessionId`.
+    pub const SESSION_ID: &str = "mastra.metadata.sessionId";
+    /// `mastra.metadata.threadId`: a memory thread, Mastra's conversation.
+    pub const THREAD_ID: &str = "mastra.metadata.threadId";
+    /// `mastra.metadata.resourceId`: who owns the thread (kept in the trace context).
+    pub const RESOURCE_ID: &str = "mastra.metadata.resourceId";
+    /// `mastra.tags` (a JSON array in a string, or a string array).
+    pub const TAGS: &str = "mastra.tags";
+    /// `mastra.input` (older exporters; newer write `mastra.<span type>.input`).
+    pub const INPUT: &str = "mastra.input";
+    /// `mastra.output`.
+    pub const OUTPUT: &str = "mastra.output";
+}
+
 /// Langfuse (SDK v3+, OpenTelemetry based) names (read only).
 pub mod langfuse {
     /// `langfuse.observation.type`.
     pub const OBSERVATION_TYPE: &str = "langfuse.observation.type";
     /// `langfuse.trace.name`.
     pub const TRACE_NAME: &str = "langfuse.trace.name";
+    /// `langfuse.trace.input` (JSON or text).
+    pub const TRACE_INPUT: &str = "langfuse.trace.input";
+    /// `langfuse.trace.output` (JSON or text).
+    pub const TRACE_OUTPUT: &str = "langfuse.trace.output";
+    /// `langfuse.observation.prompt.name`: the Langfuse prompt a generation used.
+    pub const PROMPT_NAME: &str = "langfuse.observation.prompt.name";
+    /// `langfuse.observation.prompt.version`.
+    pub const PROMPT_VERSION: &str = "langfuse.observation.prompt.version";
     /// `langfuse.user.id`.
     pub const USER_ID: &str = "langfuse.user.id";
     /// `langfuse.session.id`.

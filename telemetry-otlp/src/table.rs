@@ -8,7 +8,8 @@ use telemetry_types::SpanType;
 
 use super::names;
 use super::semconv::{
-    self as sc, deprecated as dep, langfuse as lf, openinference as oi, openllmetry as ol, ours,
+    self as sc, deprecated as dep, langfuse as lf, mastra as ms, openinference as oi,
+    openllmetry as ol, ours,
 };
 
 /// One row: our field, the OTLP key, a note.
@@ -576,11 +577,54 @@ const INBOUND: &[(&str, &[Row])] = &[
                 "trace.tags",
                 "array, JSON array or comma-separated",
             ),
-            ("langfuse.trace.metadata(.KEY)", "trace.context", ""),
-            ("langfuse.observation.metadata(.KEY)", "metadata", ""),
+            (
+                "langfuse.trace.metadata(.KEY)",
+                "trace.context",
+                "each value JSON-decoded",
+            ),
+            (
+                "langfuse.observation.metadata(.KEY)",
+                "metadata",
+                "each value JSON-decoded",
+            ),
+            (
+                "langfuse.observation.prompt.name / .version",
+                "metadata `prompt`",
+                "`{name, version}`",
+            ),
+            (lf::TRACE_INPUT, "trace.input", "JSON or text"),
+            (lf::TRACE_OUTPUT, "trace.output", "JSON or text"),
             (lf::RELEASE, "trace.release", ""),
             (lf::ENVIRONMENT, "trace.environment", ""),
-            (lf::TRACE_NAME, "metadata", "kept: a span has no trace name"),
+            (
+                lf::TRACE_NAME,
+                "trace.name",
+                "the trace's name instead of its root span's",
+            ),
+        ],
+    ),
+    (
+        "Mastra",
+        &[
+            (
+                ms::SPAN_TYPE,
+                "span type",
+                "agent_run, model_inference (one model call; 0.x llm_generation), tool_call, mcp_tool_call, workflow_run, rag_embedding; model_generation / model_step / model_chunk, workflow_* and processor_run → workflow step (usage they carry kept in metadata: tokens count once, on the inference); kept in metadata",
+            ),
+            (ms::USER_ID, "trace.user_id", ""),
+            (
+                "mastra.metadata.sessionId / threadId",
+                "trace.session_id",
+                "sessionId first",
+            ),
+            (ms::RESOURCE_ID, "trace.context `resourceId`", ""),
+            (ms::TAGS, "trace.tags", "JSON array or array"),
+            (
+                "mastra.<span type>.input / .output",
+                "input / output",
+                "also `mastra.input` / `mastra.output`; JSON or text",
+            ),
+            ("mastra.metadata.KEY", "metadata", "under KEY"),
         ],
     ),
     (

@@ -63,7 +63,13 @@ fn langfuse_generation_with_every_key() {
             kv("session.id", s("s-1")),
             kv("langfuse.trace.tags", tags),
             kv("langfuse.trace.metadata.tenant", s("acme")),
+            kv("langfuse.trace.metadata.region", s(r#""eu""#)),
+            kv("langfuse.trace.input", s(r#"{"question": "why?"}"#)),
+            kv("langfuse.trace.output", s("because")),
             kv("langfuse.observation.metadata.prompt_version", s("3")),
+            kv("langfuse.observation.metadata.team", s(r#""search""#)),
+            kv("langfuse.observation.prompt.name", s("summarizer")),
+            kv("langfuse.observation.prompt.version", Av::IntValue(4)),
             kv("langfuse.observation.model.name", s("claude-3-5-sonnet")),
             kv(
                 "langfuse.observation.model.parameters",
@@ -133,9 +139,19 @@ fn langfuse_generation_with_every_key() {
     assert_eq!(t.environment.as_deref(), Some("staging"));
     assert_eq!(t.release.as_deref(), Some("v2"));
     assert_eq!(t.context["tenant"], "acme");
-    assert_eq!(record.metadata["prompt_version"], "3");
-    // Kept: a span has no trace name; the parameters JSON; unknown keys.
-    assert_eq!(record.metadata["langfuse.trace.name"], "support");
+    // The SDK writes metadata values as JSON text: decoded, without extra quotes.
+    assert_eq!(t.context["region"], "eu");
+    assert_eq!(record.metadata["prompt_version"], 3);
+    assert_eq!(record.metadata["team"], "search");
+    assert_eq!(
+        record.metadata["prompt"],
+        json!({"name": "summarizer", "version": 4})
+    );
+    assert_eq!(t.name.as_deref(), Some("support"));
+    assert_eq!(t.input, Some(json!({"question": "why?"})));
+    assert_eq!(t.output, Some(json!("because")));
+    assert!(!record.metadata.contains_key("langfuse.trace.name"));
+    // Kept: the parameters JSON; unknown keys.
     assert_eq!(record.metadata["langfuse.version"], "7");
     assert!(
         record

@@ -57,6 +57,7 @@ pub mod cost;
 mod entities;
 mod error;
 mod ingest;
+mod keyed_scores;
 mod logs;
 pub mod migration;
 mod projects;

@@ -128,42 +128,11 @@ impl From<score::Model> for Score {
 impl Store {
     /// Records a score (an API result or a human annotation).
     pub async fn create_score(&self, project: ProjectId, new: NewScore) -> Result<Score> {
-        if new.name.is_empty() {
-            return Err(Error::InvalidArgument("score name is empty".into()));
-        }
-        let (data_type, value, label, passed) = match new.value {
-            ScoreValue::Numeric(v) if v.is_finite() => ("numeric", Some(v), None, None),
-            ScoreValue::Numeric(v) => {
-                return Err(Error::InvalidArgument(format!(
-                    "score value {v} is not finite"
-                )));
-            }
-            ScoreValue::Categorical(l) => ("categorical", None, Some(l), None),
-            ScoreValue::Boolean(b) => ("boolean", None, None, Some(b)),
-        };
+        let model = score_row(project, new)?;
         if self.project(project).await?.is_none() {
             return Err(Error::ProjectNotFound(project.0));
         }
-        let model = score::ActiveModel {
-            project_id: Set(project.0),
-            trace_id: Set(new.trace_id.to_string()),
-            span_id: Set(new.span_id.map(|s| s.to_string())),
-            name: Set(new.name),
-            evaluator: Set(new.evaluator),
-            data_type: Set(data_type.to_owned()),
-            value: Set(value),
-            label: Set(label),
-            passed: Set(passed),
-            source: Set(new.source.as_str().to_owned()),
-            comment: Set(new.comment),
-            eval_trace_id: Set(None),
-            eval_span_id: Set(None),
-            created_at: Set(now_nanos()),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(model.into())
+        Ok(model.insert(&self.db).await?.into())
     }
 
     /// Deletes a score of the project; `false` when there was none.
@@ -191,4 +160,38 @@ impl Store {
             .await?;
         Ok(models.into_iter().map(Score::from).collect())
     }
+}
+
+/// The row of a new score, its value checked (a name, a finite number).
+pub(crate) fn score_row(project: ProjectId, new: NewScore) -> Result<score::ActiveModel> {
+    if new.name.is_empty() {
+        return Err(Error::InvalidArgument("score name is empty".into()));
+    }
+    let (data_type, value, label, passed) = match new.value {
+        ScoreValue::Numeric(v) if v.is_finite() => ("numeric", Some(v), None, None),
+        ScoreValue::Numeric(v) => {
+            return Err(Error::InvalidArgument(format!(
+                "score value {v} is not finite"
+            )));
+        }
+        ScoreValue::Categorical(l) => ("categorical", None, Some(l), None),
+        ScoreValue::Boolean(b) => ("boolean", None, None, Some(b)),
+    };
+    Ok(score::ActiveModel {
+        project_id: Set(project.0),
+        trace_id: Set(new.trace_id.to_string()),
+        span_id: Set(new.span_id.map(|s| s.to_string())),
+        name: Set(new.name),
+        evaluator: Set(new.evaluator),
+        data_type: Set(data_type.to_owned()),
+        value: Set(value),
+        label: Set(label),
+        passed: Set(passed),
+        source: Set(new.source.as_str().to_owned()),
+        comment: Set(new.comment),
+        eval_trace_id: Set(None),
+        eval_span_id: Set(None),
+        created_at: Set(now_nanos()),
+        ..Default::default()
+    })
 }

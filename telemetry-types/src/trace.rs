@@ -10,6 +10,16 @@ use crate::{SpanId, Str, Timestamp, TraceId};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TraceAttributes {
+    /// The trace's own name, when a client names the trace apart from its root span
+    /// (Langfuse's `langfuse.trace.name`); otherwise the trace is named after its root span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Str>,
+    /// The trace's input, when a client gives one apart from its spans' (Langfuse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+    /// The trace's output, when a client gives one apart from its spans' (Langfuse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
     /// End user the trace serves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Str>,
@@ -33,7 +43,10 @@ pub struct TraceAttributes {
 impl TraceAttributes {
     /// Whether no field is set.
     pub fn is_empty(&self) -> bool {
-        self.user_id.is_none()
+        self.name.is_none()
+            && self.input.is_none()
+            && self.output.is_none()
+            && self.user_id.is_none()
             && self.session_id.is_none()
             && self.tags.is_empty()
             && self.environment.is_none()

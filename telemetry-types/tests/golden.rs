@@ -65,6 +65,7 @@ fn trace_attributes() -> TraceAttributes {
         environment: Some("production".into()),
         release: Some("1.4.2".into()),
         context: json!({"tenant": "acme"}).as_object().unwrap().clone(),
+        ..TraceAttributes::default()
     }
 }
 

@@ -116,11 +116,13 @@ fn postgres_for_tests() -> Option<String> {
 }
 
 /// Environment variables `.ci/run` exports for the steps; this gate sets the same ones.
-pub const EXPORTED_ENV: [&str; 4] = [
+pub const EXPORTED_ENV: [&str; 6] = [
     "CARGO_TERM_COLOR",
     "RUST_BACKTRACE",
     db::POSTGRES_URL_ENV,
     "TELEMETRY_TEST_PYTHON",
+    crate::ci_clients::LANGFUSE_ENV,
+    crate::ci_clients::MASTRA_ENV,
 ];
 
 /// The virtual environment with the Python OpenTelemetry SDK that telemetry-api's Python
@@ -183,12 +185,14 @@ pub fn run(args: CiArgs) -> Result<()> {
     }
     let root = crate::compat::workspace_root();
     let gate = Instant::now();
-    // Like `.ci/run`, the Python venv is prepared after the format and lint steps, just
-    // before the tests, and named to every later step.
+    // Like `.ci/run`, the Python venvs and the Node project are prepared after the format and
+    // lint steps, just before the tests, and named to every later step.
     let mut python = None;
+    let mut clients = Vec::new();
     for step in STEPS {
         if step.args.first() == Some(&"test") {
             python = python_for_tests();
+            clients = crate::ci_clients::prepare(&root);
         }
         println!("== {}", step.title);
         let started = Instant::now();
@@ -205,6 +209,7 @@ pub fn run(args: CiArgs) -> Result<()> {
         if let Some(python) = &python {
             command.env("TELEMETRY_TEST_PYTHON", python);
         }
+        command.envs(clients.iter().map(|(name, value)| (*name, value)));
         let status = command
             .status()
             .with_context(|| format!("cannot run {}", step.command_line()))?;

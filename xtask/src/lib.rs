@@ -24,6 +24,7 @@
 
 pub mod bench;
 pub mod ci;
+pub mod ci_clients;
 pub mod cli;
 pub mod compat;
 pub mod dataset;

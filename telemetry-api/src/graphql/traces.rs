@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, InputObject, Object};
+use async_graphql::{Context, Enum, InputObject, Json, Object};
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 use telemetry_store::{TraceFilter, TraceOrder, TraceSummary, trace_cursor};
 
 use super::errors::{GqlResult, bad_input, from_loader, from_store};
@@ -27,9 +28,25 @@ impl TraceObject {
         self.0.trace_id.to_string()
     }
 
-    /// Root span name, once known.
+    /// The trace's name: the one its client gave it (Langfuse's `langfuse.trace.name`), or
+    /// its root span's, once known.
     async fn name(&self) -> Option<&str> {
         self.0.name.as_deref()
+    }
+
+    /// The trace's own input, when its client gave one (Langfuse's `langfuse.trace.input`).
+    async fn input(&self) -> Option<Json<Value>> {
+        self.0.input.clone().map(Json)
+    }
+
+    /// The trace's own output, when its client gave one.
+    async fn output(&self) -> Option<Json<Value>> {
+        self.0.output.clone().map(Json)
+    }
+
+    /// The trace's context keys (Langfuse's trace metadata, `ai_telemetry.trace.context.*`).
+    async fn metadata(&self) -> Json<serde_json::Map<String, Value>> {
+        Json(self.0.context.clone())
     }
 
     /// Service that started it.

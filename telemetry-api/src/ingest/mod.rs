@@ -1,5 +1,6 @@
-//! Ingest routes: OTLP/HTTP traces and logs (protobuf and JSON, gzip), the Langfuse OTel route and our
-//! native event batches, all feeding the write pipeline.
+//! Ingest routes: OTLP/HTTP traces and logs (protobuf and JSON, gzip), the Langfuse OTel route and
+//! our native event batches, all feeding the write pipeline; and the Langfuse SDK's scores,
+//! written straight to the store.
 //!
 //! Bodies may be gzip-compressed (`Content-Encoding: gzip`); they are inflated as they are
 //! read and capped at [`Limits::max_body_bytes`] after inflation, so a gzip bomb is refused
@@ -8,6 +9,8 @@
 pub mod body;
 pub mod error;
 pub mod logs;
+mod langfuse_score;
+pub mod langfuse_scores;
 pub mod native;
 pub mod otlp;
 
@@ -51,6 +54,10 @@ pub const OTLP_TRACES_PATH: &str = "/v1/traces";
 pub const OTLP_LOGS_PATH: &str = "/v1/logs";
 /// Path of the Langfuse-compatible OTLP route.
 pub const LANGFUSE_TRACES_PATH: &str = "/api/public/otel/v1/traces";
+/// Path of the Langfuse-compatible scores route.
+pub const LANGFUSE_SCORES_PATH: &str = "/api/public/scores";
+/// Path of the Langfuse ingestion batch (read for its `score-create` events).
+pub const LANGFUSE_INGESTION_PATH: &str = "/api/public/ingestion";
 /// Path of native ingest.
 pub const NATIVE_EVENTS_PATH: &str = "/api/v1/events";
 
@@ -60,6 +67,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: IngestState) -> Router<S>
         .route(OTLP_TRACES_PATH, post(otlp::otlp_traces))
         .route(OTLP_LOGS_PATH, post(logs::otlp_logs))
         .route(LANGFUSE_TRACES_PATH, post(otlp::langfuse_traces))
+        .route(LANGFUSE_SCORES_PATH, post(langfuse_scores::scores))
+        .route(LANGFUSE_INGESTION_PATH, post(langfuse_scores::ingestion))
         .route(NATIVE_EVENTS_PATH, post(native::native_events))
         .layer(RequestDecompressionLayer::new())
         .with_state(state)

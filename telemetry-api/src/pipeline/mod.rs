@@ -144,6 +144,11 @@ impl Pipeline {
         Ok(answer.await.map_err(|_| SubmitError::Closed)??)
     }
 
+    /// The store the writer commits to (for writes that need no batching, like scores).
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Spans accepted and not yet committed.
     pub fn depth(&self) -> usize {
         self.capacity

@@ -19,11 +19,49 @@ pub(crate) fn model(bag: &mut Bag, slot: &mut Option<Str>) {
 /// values as JSON, so text that is a JSON object, array or quoted string is parsed and
 /// anything else (`2`, `true`, prose) stays a string.
 pub(crate) fn io(bag: &mut Bag, output: bool) -> Option<Value> {
-    let key = if output { lf::OUTPUT } else { lf::INPUT };
+    io_of(bag, if output { lf::OUTPUT } else { lf::INPUT })
+}
+
+/// `langfuse.trace.input` / `output`, read like an observation's.
+pub(crate) fn trace_io(bag: &mut Bag, output: bool) -> Option<Value> {
+    io_of(
+        bag,
+        if output {
+            lf::TRACE_OUTPUT
+        } else {
+            lf::TRACE_INPUT
+        },
+    )
+}
+
+fn io_of(bag: &mut Bag, key: &str) -> Option<Value> {
     bag.take(key).map(|v| match v {
         Av::StringValue(s) => json_or_text(s),
         other => value::to_json(value::wrap(other)),
     })
+}
+
+/// `langfuse.trace.name`: the trace's own name (Langfuse names a trace apart from its root).
+pub(crate) fn trace_name(bag: &mut Bag) -> Option<Str> {
+    bag.take_string(lf::TRACE_NAME)
+        .filter(|n| !n.is_empty())
+        .map(Str::from)
+}
+
+/// `langfuse.observation.prompt.name` / `version` → metadata `prompt: {name, version}`.
+pub(crate) fn prompt(bag: &mut Bag, into: &mut Map<String, Value>) {
+    let name = bag.take_string(lf::PROMPT_NAME);
+    let version = bag.take(lf::PROMPT_VERSION).map(|v| match v {
+        Av::StringValue(s) => metadata_value(s),
+        other => value::to_json(value::wrap(other)),
+    });
+    if name.is_none() && version.is_none() {
+        return;
+    }
+    let mut prompt = Map::new();
+    prompt.extend(name.map(|n| ("name".to_owned(), Value::String(n))));
+    prompt.extend(version.map(|v| ("version".to_owned(), v)));
+    into.insert("prompt".to_owned(), Value::Object(prompt));
 }
 
 fn json_or_text(s: String) -> Value {
@@ -97,8 +135,18 @@ fn metadata(bag: &mut Bag, key: &str, prefix: &str, into: &mut Map<String, Value
     }
     if bag.has_prefix(prefix) {
         for (k, v) in bag.take_prefix(prefix) {
-            let v = v.map_or(Value::Null, |v| value::as_json_lenient(value::wrap(v)));
+            let v = match v {
+                Some(Av::StringValue(s)) => metadata_value(s),
+                Some(other) => value::to_json(value::wrap(other)),
+                None => Value::Null,
+            };
             into.insert(k, v);
         }
     }
+}
+
+/// A metadata value: the SDK writes each as JSON text (`json.dumps`), so `"\"acme\""` is the
+/// string `acme` and `"3"` the number 3; text that is not JSON stays as it is.
+fn metadata_value(s: String) -> Value {
+    serde_json::from_str(&s).unwrap_or(Value::String(s))
 }

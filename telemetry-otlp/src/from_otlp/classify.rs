@@ -4,6 +4,7 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use telemetry_types::SpanType;
 
 use crate::bag::Bag;
+use crate::dialects::mastra;
 use crate::semconv::{
     self as sc, deprecated, langfuse, op, openinference as oi, openllmetry as ol, ours,
 };
@@ -20,6 +21,9 @@ pub(crate) fn classify(bag: &mut Bag) -> SpanType {
         _ => None,
     }) {
         return t;
+    }
+    if let Some(t) = mastra::span_type(bag) {
+        return refine(bag, t);
     }
     let markers: [(&str, Marker); 3] = [
         (langfuse::OBSERVATION_TYPE, langfuse_type),

@@ -4,7 +4,7 @@ use serde_json::Value;
 use telemetry_types::SpanType;
 
 use crate::bag::Bag;
-use crate::dialects::{deprecated, langfuse, openinference};
+use crate::dialects::{deprecated, langfuse, mastra, openinference};
 use crate::semconv::{self as sc, openinference::MIME_JSON, openllmetry as ol, ours};
 use crate::value;
 
@@ -42,6 +42,7 @@ fn first_source(bag: &mut Bag, span_type: SpanType, output: bool) -> Option<Valu
     }
     ours(bag, output)
         .or_else(|| langfuse::io(bag, output))
+        .or_else(|| mastra::io(bag, output))
         .or_else(|| traceloop(bag, output))
         .or_else(|| openinference::io(bag, output))
         .or_else(|| {

@@ -20,7 +20,7 @@ use telemetry_types::{
 };
 
 use crate::bag::Bag;
-use crate::dialects::{deprecated, langfuse, openinference};
+use crate::dialects::{deprecated, langfuse, mastra, openinference};
 use crate::names;
 use crate::semconv::{self as sc, ours};
 use crate::value;
@@ -233,6 +233,8 @@ fn read_metadata(bag: &mut Bag, metadata: &mut Map<String, Value>) {
         }
     }
     langfuse::observation_metadata(bag, metadata);
+    langfuse::prompt(bag, metadata);
+    mastra::metadata(bag, metadata);
     openinference::metadata(bag, metadata);
 }
 

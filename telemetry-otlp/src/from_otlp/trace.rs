@@ -1,11 +1,12 @@
-//! Trace-level fields (user, session, tags, environment, release, context) of an incoming span.
+//! Trace-level fields (name, input, output, user, session, tags, environment, release,
+//! context) of an incoming span.
 
 use serde_json::Map;
 use telemetry_types::{Str, TraceAttributes};
 
 use super::ResourceInfo;
 use crate::bag::Bag;
-use crate::dialects::{langfuse, openinference};
+use crate::dialects::{langfuse, mastra, openinference};
 use crate::read::fill_str;
 use crate::semconv::{self as sc, langfuse as lf, ours};
 use crate::value;
@@ -13,7 +14,12 @@ use crate::value;
 /// Reads the trace-level fields from the span, falling back to the resource for environment
 /// and release.
 pub(crate) fn read_trace(bag: &mut Bag, resource: &ResourceInfo) -> TraceAttributes {
-    let mut t = TraceAttributes::default();
+    let mut t = TraceAttributes {
+        name: langfuse::trace_name(bag),
+        input: langfuse::trace_io(bag, false),
+        output: langfuse::trace_io(bag, true),
+        ..TraceAttributes::default()
+    };
     for key in [sc::USER_ID, lf::USER_ID] {
         fill_str(bag, &mut t.user_id, key);
     }
@@ -30,6 +36,7 @@ pub(crate) fn read_trace(bag: &mut Bag, resource: &ResourceInfo) -> TraceAttribu
     t.release = t.release.or_else(|| resource.release.clone());
     t.tags = read_tags(bag);
     t.context = read_context(bag);
+    mastra::trace(bag, &mut t);
     t
 }
 
@@ -38,6 +45,7 @@ fn read_tags(bag: &mut Bag) -> Vec<Str> {
         .take_as(ours::TRACE_TAGS, value::as_string_list)
         .or_else(|| langfuse::tags(bag))
         .or_else(|| openinference::tags(bag))
+        .or_else(|| mastra::tags(bag))
         .unwrap_or_default();
     tags.dedup();
     tags.into_iter().map(Str::from).collect()

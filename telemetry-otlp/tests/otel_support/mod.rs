@@ -22,6 +22,7 @@ pub(crate) fn trace_attributes() -> TraceAttributes {
         environment: Some("production".into()),
         release: Some("1.2.3".into()),
         context,
+        ..TraceAttributes::default()
     }
 }
 

@@ -5,6 +5,7 @@ pub(crate) mod api_key;
 pub(crate) mod log_record;
 pub(crate) mod project;
 pub(crate) mod score;
+pub(crate) mod score_key;
 pub(crate) mod span;
 pub(crate) mod span_event;
 pub(crate) mod trace;

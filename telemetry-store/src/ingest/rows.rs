@@ -41,6 +41,8 @@ pub(crate) struct SpanRow {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TraceRow {
     pub(crate) name: Option<String>,
+    /// `name` is the trace's own (a client's), which a root span's name does not replace.
+    pub(crate) named: bool,
     pub(crate) service_name: Option<String>,
     pub(crate) root_span_id: Option<String>,
     pub(crate) start_time: i64,
@@ -177,8 +179,11 @@ impl TraceRow {
         macro_rules! take {
             ($($field:ident),*) => {$( if other.$field.is_some() { self.$field = other.$field; } )*};
         }
+        if other.named || !self.named {
+            take!(name);
+            self.named |= other.named;
+        }
         take!(
-            name,
             service_name,
             root_span_id,
             user_id,
@@ -230,8 +235,10 @@ fn trace_row_of(trace: &TraceRecord) -> Result<TraceRow> {
 
 fn trace_row_of_span(span: &SpanRecord) -> Result<TraceRow> {
     let root = span.is_root();
+    let own_name = span.trace.name.as_ref().map(|n| n.to_string());
     let row = TraceRow {
-        name: root.then(|| span.name.to_string()),
+        named: own_name.is_some(),
+        name: own_name.or_else(|| root.then(|| span.name.to_string())),
         service_name: root.then(|| span.service_name.to_string()),
         root_span_id: root.then(|| span.span_id.to_string()),
         start_time: nanos(span.start_time),

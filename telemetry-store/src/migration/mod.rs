@@ -13,6 +13,7 @@ mod m20261130_000005_create_span_events;
 mod m20261130_000006_create_scores;
 mod m20261204_000007_index_span_parents;
 mod m20261204_000008_create_log_records;
+mod m20261204_000009_create_score_keys;
 
 /// The store's migrator; its migrations are listed oldest first.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_create_scores::Migration),
             Box::new(m20261204_000007_index_span_parents::Migration),
             Box::new(m20261204_000008_create_log_records::Migration),
+            Box::new(m20261204_000009_create_score_keys::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
-use telemetry_types::{SpanType, Timestamp, TraceId};
+use telemetry_types::{SpanType, Timestamp, TraceAttributes, TraceId};
 
 use super::{Page, Paged, TimeRange, cursor_parts, escape_like, lower_contains};
 use crate::Store;
@@ -69,8 +69,15 @@ pub enum TraceOrder {
 pub struct TraceSummary {
     /// Trace id.
     pub trace_id: TraceId,
-    /// Root span name, once known.
+    /// The trace's name: its own (a client's, like Langfuse's `langfuse.trace.name`) or its
+    /// root span's, once known.
     pub name: Option<String>,
+    /// The trace's own input, when a client gave one (Langfuse).
+    pub input: Option<serde_json::Value>,
+    /// The trace's own output, when a client gave one (Langfuse).
+    pub output: Option<serde_json::Value>,
+    /// The trace's context keys (metadata).
+    pub context: serde_json::Map<String, serde_json::Value>,
     /// Service that started it.
     pub service_name: Option<String>,
     /// Root span id, once known.
@@ -117,10 +124,21 @@ impl TryFrom<trace::Model> for TraceSummary {
             })?,
             None => Vec::new(),
         };
+        let attributes: TraceAttributes = match &m.attributes {
+            Some(json) => serde_json::from_str(json).map_err(|source| Error::Corrupt {
+                what: "trace attributes",
+                source,
+            })?,
+            None => TraceAttributes::default(),
+        };
         Ok(TraceSummary {
             trace_id: TraceId::parse(&m.trace_id)
                 .map_err(|_| Error::CorruptId(m.trace_id.clone()))?,
-            name: m.name,
+            // The client's own name wins over a root span's that arrived in a later batch.
+            name: attributes.name.map(|n| n.into_owned()).or(m.name),
+            input: attributes.input,
+            output: attributes.output,
+            context: attributes.context,
             service_name: m.service_name,
             root_span_id: m.root_span_id,
             start_time: timestamp(m.start_time),

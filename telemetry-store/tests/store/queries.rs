@@ -20,7 +20,7 @@ fn attrs(user: &str, session: &str, tags: &[&str], env: &str, release: &str) -> 
         tags: tags.iter().map(|t| (*t).to_owned().into()).collect(),
         environment: Some(env.to_owned().into()),
         release: Some(release.to_owned().into()),
-        context: Default::default(),
+        ..TraceAttributes::default()
     }
 }
 

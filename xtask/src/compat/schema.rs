@@ -171,7 +171,8 @@ const SPAN_TABLES: [&str; 4] = ["projects", "traces", "spans", "span_events"];
 /// Inserts the parts of the data set whose tables exist: projects, API keys, agent traces
 /// (spans with events, errors, usage) and scores of all three sources: eval traces (numeric
 /// scores from eval spans), a person's categorical score of a trace and a program's boolean
-/// score of a span (both through `Store::create_score`).
+/// score of a span (both through `Store::create_score`), and a score keyed by the client's
+/// id (`Store::put_score`, once `score_keys` exists).
 async fn insert_data(store: &Store, present: &[String]) -> Result<()> {
     if !has(present, &["projects"]) {
         return Ok(());
@@ -198,6 +199,11 @@ async fn insert_data(store: &Store, present: &[String]) -> Result<()> {
             store
                 .create_score(project.id, api_score(trace_id, span_id))
                 .await?;
+            if has(present, &["score_keys"]) {
+                store
+                    .put_score(project.id, "langfuse-score-1", keyed_score(trace_id))
+                    .await?;
+            }
         }
         if has(present, &["log_records"]) {
             store.insert_logs(project.id, &log_records()).await?;
@@ -235,6 +241,19 @@ fn log_records() -> Vec<LogRecord> {
         service_name: "support-bot".to_owned(),
     };
     vec![in_span, alone]
+}
+
+/// A score sent with the client's own id (the Langfuse SDK's), kept in `score_keys`.
+fn keyed_score(trace_id: TraceId) -> NewScore {
+    NewScore {
+        trace_id,
+        span_id: None,
+        name: "accuracy".to_owned(),
+        value: ScoreValue::Numeric(0.8),
+        source: ScoreSource::Api,
+        evaluator: None,
+        comment: Some("from the Langfuse SDK".to_owned()),
+    }
 }
 
 /// A person's categorical score of a whole trace.
