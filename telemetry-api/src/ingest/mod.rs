@@ -8,9 +8,9 @@
 
 pub mod body;
 pub mod error;
-pub mod logs;
 mod langfuse_score;
 pub mod langfuse_scores;
+pub mod logs;
 pub mod native;
 pub mod otlp;
 
