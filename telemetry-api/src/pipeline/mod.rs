@@ -78,7 +78,8 @@ pub enum SubmitError {
 }
 
 impl Pipeline {
-    /// The store the pipeline writes to (log records are written to it directly).
+    /// The store the pipeline writes to (for writes that need no batching: log records,
+    /// Langfuse scores).
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }
@@ -142,11 +143,6 @@ impl Pipeline {
         };
         self.jobs.send(job).map_err(|_| SubmitError::Closed)?;
         Ok(answer.await.map_err(|_| SubmitError::Closed)??)
-    }
-
-    /// The store the writer commits to (for writes that need no batching, like scores).
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Spans accepted and not yet committed.
