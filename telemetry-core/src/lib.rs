@@ -46,6 +46,7 @@ mod dispatch;
 mod exporter;
 mod instrument;
 mod lifecycle;
+#[cfg(feature = "macros")]
 mod panic_message;
 pub mod processors;
 pub mod propagation;

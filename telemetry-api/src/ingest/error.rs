@@ -38,6 +38,14 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    /// The answer to a refused request: counted under `route` in the metrics, logged at debug
+    /// level, then the status and body of [`IntoResponse`].
+    pub(crate) fn refused(self, route: &'static str) -> Response {
+        crate::prometheus::request_rejected(route, self.reason());
+        tracing::debug!(route, error = %self, "ingest request refused");
+        self.into_response()
+    }
+
     /// The metrics label of this reason.
     pub fn reason(&self) -> &'static str {
         match self {

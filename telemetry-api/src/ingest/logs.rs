@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use opentelemetry_proto::tonic::collector::logs::v1::{
     ExportLogsPartialSuccess, ExportLogsServiceRequest, ExportLogsServiceResponse,
 };
@@ -17,7 +17,6 @@ use super::body::{OtlpFormat, read_limited};
 use super::error::IngestError;
 use super::otlp::{answer_in, rejection_message};
 use crate::pipeline::CommitError;
-use crate::prometheus as m;
 use crate::state::Caller;
 
 /// Metrics label of `POST /v1/logs`.
@@ -30,14 +29,9 @@ pub async fn otlp_logs(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match store_request(&state, caller, &headers, body).await {
-        Ok(response) => response,
-        Err(err) => {
-            m::request_rejected(ROUTE_OTLP_LOGS, err.reason());
-            tracing::debug!(error = %err, "OTLP logs request refused");
-            err.into_response()
-        }
-    }
+    store_request(&state, caller, &headers, body)
+        .await
+        .unwrap_or_else(|err| err.refused(ROUTE_OTLP_LOGS))
 }
 
 async fn store_request(

@@ -38,10 +38,7 @@ pub async fn native_events(
 ) -> Response {
     match store_batch(&state, caller, &headers, body).await {
         Ok(answer) => (StatusCode::OK, Json(answer)).into_response(),
-        Err(err) => {
-            m::request_rejected(ROUTE_NATIVE, err.reason());
-            err.into_response()
-        }
+        Err(err) => err.refused(ROUTE_NATIVE),
     }
 }
 

@@ -53,14 +53,9 @@ async fn ingest_otlp(
     body: Body,
     route: &'static str,
 ) -> Response {
-    match store_request(state, caller, headers, body, route).await {
-        Ok(response) => response,
-        Err(err) => {
-            m::request_rejected(route, err.reason());
-            tracing::debug!(route, error = %err, "OTLP request refused");
-            err.into_response()
-        }
-    }
+    store_request(state, caller, headers, body, route)
+        .await
+        .unwrap_or_else(|err| err.refused(route))
 }
 
 async fn store_request(
