@@ -18,10 +18,10 @@ fn queries_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("explorer/src/queries")
 }
 
-/// The page's documents, by file name.
-fn documents() -> Vec<(String, String)> {
-    let mut docs: Vec<(String, String)> = std::fs::read_dir(queries_dir())
-        .expect("explorer/src/queries exists")
+/// The `.graphql` files of `dir`, by file name, sorted.
+fn graphql_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .expect("the queries directory exists")
         .map(|entry| entry.expect("dir entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "graphql"))
         .map(|path| {
@@ -32,8 +32,30 @@ fn documents() -> Vec<(String, String)> {
             )
         })
         .collect();
-    docs.sort();
-    docs
+    files.sort();
+    files
+}
+
+/// The page's documents, by file name, each with the shared fragments it spreads appended
+/// (as `explorer/src/queries.ts` sends them).
+fn documents() -> Vec<(String, String)> {
+    let fragments = graphql_files(&queries_dir().join("fragments"));
+    graphql_files(&queries_dir())
+        .into_iter()
+        .map(|(name, mut doc)| {
+            for (_, fragment) in &fragments {
+                let fragment_name = fragment
+                    .split("fragment ")
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .expect("a fragment file defines a fragment");
+                if doc.contains(&format!("...{fragment_name}")) {
+                    doc.push_str(fragment);
+                }
+            }
+            (name, doc)
+        })
+        .collect()
 }
 
 /// A value of a required variable's type, so that execution reaches the resolvers; nullable
