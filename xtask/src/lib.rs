@@ -13,9 +13,11 @@
 //! a problem), [`exit::USAGE`] (2: bad command line or a refused request),
 //! [`exit::ERROR`] (3: could not run, e.g. a database that does not answer).
 //!
-//! ```no_run
-//! // The commands are library functions too, as the tests call them:
-//! let status = xtask::migrate::status("sqlite://data/telemetry.db")?;
+//! ```
+//! // The commands are library functions too, as the tests call them. On a fresh in-memory
+//! // database every migration is pending:
+//! let status = xtask::migrate::status("sqlite::memory:")?;
+//! assert!(!status.is_empty() && status.iter().all(|line| !line.applied));
 //! for line in status {
 //!     println!("{line}");
 //! }
