@@ -26,6 +26,7 @@ mod stats;
 mod trace_view;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use arc_swap::ArcSwapOption;
 use serde_json::Value;
@@ -72,12 +73,17 @@ impl Runtime {
 /// now (in order), which the lifecycle hands to the exporters outside any lock here.
 pub(crate) struct Tail {
     runtime: ArcSwapOption<Runtime>,
+    /// Whether `runtime` is set, readable with one relaxed load: every span end of every
+    /// instance asks, and most run without tail sampling. During a run-time switch a stale
+    /// answer is harmless (`span` handles a missing runtime; a span not held is delivered).
+    on: AtomicBool,
     counters: Counters,
 }
 
 impl Tail {
     pub(crate) fn new(config: Option<TailSampling>) -> Tail {
         Tail {
+            on: AtomicBool::new(config.is_some()),
             runtime: ArcSwapOption::new(config.map(|c| Arc::new(Runtime::new(c)))),
             counters: Counters::default(),
         }
@@ -86,7 +92,7 @@ impl Tail {
     /// Whether spans are held now.
     #[inline]
     pub(crate) fn is_on(&self) -> bool {
-        self.runtime.load().is_some()
+        self.on.load(Relaxed)
     }
 
     /// An ended, processed span of a sampled trace.
@@ -160,6 +166,7 @@ impl Tail {
 
     /// Switches to `config` (or off); what the previous configuration held is decided by it.
     pub(crate) fn replace(&self, config: Option<TailSampling>) -> Vec<TelemetryEvent> {
+        self.on.store(config.is_some(), Relaxed);
         let previous = self.runtime.swap(config.map(|c| Arc::new(Runtime::new(c))));
         match previous {
             Some(rt) => self.release(rt.buffer.drain(&rt.decider)),
