@@ -8,7 +8,6 @@ use tonic::{Request, Response, Status};
 
 use super::{GrpcIngest, ROUTE_GRPC_LOGS, auth, status};
 use crate::ingest::logs::store_logs;
-use crate::prometheus as m;
 
 /// The logs service.
 pub(super) struct Logs(pub(super) GrpcIngest);
@@ -22,11 +21,7 @@ impl LogsService for Logs {
         let caller = auth::caller(&self.0.auth, request.metadata()).await?;
         match store_logs(&self.0.ingest, caller, request.into_inner()).await {
             Ok(partial_success) => Ok(Response::new(ExportLogsServiceResponse { partial_success })),
-            Err(err) => {
-                m::request_rejected(ROUTE_GRPC_LOGS, err.reason());
-                tracing::debug!(error = %err, "OTLP/gRPC logs export refused");
-                Err(status::of(&err))
-            }
+            Err(err) => Err(status::refused(ROUTE_GRPC_LOGS, &err)),
         }
     }
 }

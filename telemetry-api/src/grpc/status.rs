@@ -8,6 +8,12 @@ use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::ingest::error::IngestError;
 
+/// The status a refused export answers, recorded like an HTTP refusal.
+pub(super) fn refused(route: &'static str, err: &IngestError) -> Status {
+    err.record_refusal(route);
+    of(err)
+}
+
 /// The status a failed ingest answers.
 pub(super) fn of(err: &IngestError) -> Status {
     let message = err.to_string();

@@ -8,7 +8,6 @@ use tonic::{Request, Response, Status};
 
 use super::{GrpcIngest, ROUTE_GRPC_TRACES, auth, status};
 use crate::ingest::otlp::store_spans;
-use crate::prometheus as m;
 
 /// The trace service.
 pub(super) struct Traces(pub(super) GrpcIngest);
@@ -31,11 +30,7 @@ impl TraceService for Traces {
             Ok(partial_success) => Ok(Response::new(ExportTraceServiceResponse {
                 partial_success,
             })),
-            Err(err) => {
-                m::request_rejected(ROUTE_GRPC_TRACES, err.reason());
-                tracing::debug!(error = %err, "OTLP/gRPC trace export refused");
-                Err(status::of(&err))
-            }
+            Err(err) => Err(status::refused(ROUTE_GRPC_TRACES, &err)),
         }
     }
 }

@@ -38,11 +38,16 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    /// The answer to a refused request: counted under `route` in the metrics, logged at debug
-    /// level, then the status and body of [`IntoResponse`].
-    pub(crate) fn refused(self, route: &'static str) -> Response {
+    /// Counts a refused request under `route` in the metrics and logs it at debug level: what
+    /// every ingest route, HTTP or gRPC, does before answering.
+    pub(crate) fn record_refusal(&self, route: &'static str) {
         crate::prometheus::request_rejected(route, self.reason());
         tracing::debug!(route, error = %self, "ingest request refused");
+    }
+
+    /// The HTTP answer to a refused request, recorded by [`record_refusal`](Self::record_refusal).
+    pub(crate) fn refused(self, route: &'static str) -> Response {
+        self.record_refusal(route);
         self.into_response()
     }
 
