@@ -14,6 +14,8 @@ use crate::Store;
 use crate::entities::log_record;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
+use crate::query::escape_like;
+use crate::time::nanos;
 
 /// Which logs to list; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -215,15 +217,7 @@ fn decode(json: &str) -> Result<LogRecord> {
     })
 }
 
-fn nanos(time: Timestamp) -> i64 {
-    i64::try_from(time.as_unix_nanos()).unwrap_or(i64::MAX)
-}
-
 /// `%text%` with `%`, `_` and `\` taken literally.
 fn like_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+    sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(text))).escape('\\')
 }
