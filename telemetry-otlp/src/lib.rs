@@ -62,6 +62,7 @@ mod dialects;
 mod env;
 mod from_attributes;
 mod from_otlp;
+mod log_content;
 mod logs;
 mod names;
 mod native;
@@ -80,6 +81,7 @@ pub use from_attributes::{span_from_attributes, span_type_from_attributes};
 pub use from_otlp::{
     DecodedSpans, FromOtlpError, ResourceInfo, UNKNOWN_SERVICE, span_from_otlp, spans_from_request,
 };
+pub use log_content::content_of_logs;
 pub use logs::{
     DecodedLogs, LogRecordError, decode_logs_json, decode_logs_protobuf, logs_from_request,
 };

@@ -26,7 +26,6 @@ mod evals;
 mod inputs;
 mod limits;
 mod loaders;
-mod log_content;
 mod logs;
 mod schema;
 mod scope;

@@ -16,7 +16,6 @@ use super::evals::ScoreObject;
 use super::inputs::{self, TimeRangeInput, connection_complexity, time};
 use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
 use super::loaders::{SpanData, TraceSpans};
-use super::log_content;
 use super::scope::Scope;
 use super::traces::TraceObject;
 use super::usage_totals::UsageTotalsObject;
@@ -164,7 +163,7 @@ impl SpanObject {
         if record.input.is_some() && record.output.is_some() {
             return Ok((None, None));
         }
-        Ok(log_content::content(&self.logs(ctx).await?))
+        Ok(telemetry_otlp::content_of_logs(&self.logs(ctx).await?))
     }
 
     async fn subtree_totals(&self, ctx: &Context<'_>) -> GqlResult<SubtreeTotals> {

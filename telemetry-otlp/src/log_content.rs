@@ -13,8 +13,9 @@ use telemetry_types::LogRecord;
 const DETAILS: &str = "gen_ai.client.inference.operation.details";
 const CHOICE: &str = "gen_ai.choice";
 
-/// The input and output the records describe.
-pub(crate) fn content(logs: &[LogRecord]) -> (Option<Value>, Option<Value>) {
+/// The input and output the GenAI content events among `logs` describe, in the shapes the
+/// span mapping gives span input/output (`None` where they say nothing).
+pub fn content_of_logs(logs: &[LogRecord]) -> (Option<Value>, Option<Value>) {
     if let Some(details) = logs.iter().find(|l| name(l) == Some(DETAILS)) {
         return details_content(details);
     }
@@ -110,7 +111,7 @@ mod tests {
                 json!({}),
             ),
         ];
-        let (input, output) = content(&logs);
+        let (input, output) = content_of_logs(&logs);
         assert_eq!(
             input,
             Some(json!([
@@ -138,7 +139,7 @@ mod tests {
             log("gen_ai.user.message", Some(json!("ignored")), json!({})),
             details,
         ];
-        let (input, output) = content(&logs);
+        let (input, output) = content_of_logs(&logs);
         assert_eq!(input.expect("input")[0]["parts"][0]["content"], "hi");
         assert_eq!(output, Some(json!([{"role": "assistant"}])));
     }
@@ -146,6 +147,6 @@ mod tests {
     #[test]
     fn other_records_give_nothing() {
         let logs = [log("app.started", Some(json!("up")), json!({}))];
-        assert_eq!(content(&logs), (None, None));
+        assert_eq!(content_of_logs(&logs), (None, None));
     }
 }
