@@ -51,3 +51,8 @@ pub use config::ServerConfig;
 pub use graphql::{AppSchema, GraphqlLimits, build_schema};
 pub use server::{Server, ServerError, shutdown_signal};
 pub use state::AppState;
+
+/// The server guide, `docs/API.md`: every route, the clients it serves, GraphQL by example
+/// and the trace explorer. Included here so its examples are compiled with the crate's doctests.
+#[doc = include_str!("../../docs/API.md")]
+pub mod guide {}

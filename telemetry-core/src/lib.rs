@@ -74,5 +74,10 @@ pub use telemetry::{BuildError, Telemetry, TelemetryBuilder, TelemetryStats};
 
 pub use telemetry_types::*;
 
+/// The sampling guide, `docs/SAMPLING.md`: head and tail sampling, when to use which, and
+/// what each costs. Included here so its example is compiled with the crate's doctests.
+#[doc = include_str!("../../docs/SAMPLING.md")]
+pub mod sampling_guide {}
+
 #[cfg(feature = "macros")]
 pub use telemetry_macros::{instrument_class, with_span};

@@ -75,11 +75,16 @@ pub use projects::{Project, ProjectId};
 pub use query::{
     Aggregate, CompareOp, CountRow, Dimension, HistogramBin, LatencyBreakdown, LatencyBreakdownRow,
     LatencyQuery, LatencyRow, MAX_SPAN_CONDITIONS, ModelScore, ModelUsageRow, Operand, Page, Paged,
-    ScoreDistribution, ScoreSeriesRow, ScoreSourceRow, SessionSummary, SpanColumn, SpanCondition,
-    SpanField, SpanNode, SpanQuery, StoredSpan, SubtreeTotals, TimeRange, TraceCountRow,
-    TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary, UsageBreakdownRow,
-    UsageTotals, session_cursor, span_query_cursor, trace_cursor,
+    ScoreDistribution, ScoreSeriesRow, ScoreSourceRow, ScoreStats, SessionSummary, SpanColumn,
+    SpanCondition, SpanField, SpanNode, SpanQuery, StoredSpan, SubtreeTotals, TimeRange,
+    TraceCountRow, TraceDetail, TraceFilter, TraceNameScore, TraceOrder, TraceSummary,
+    UsageBreakdownRow, UsageTotals, session_cursor, span_query_cursor, trace_cursor,
 };
 pub use retention::RetentionReport;
 pub use scores::{NewScore, Score, ScoreSource, ScoreValue};
 pub use store::{Backend, Store, StoreOptions};
+
+/// The storage guide, `docs/STORE.md`: backends, schema, queries and their measured costs.
+/// Included here so its examples are compiled with the crate's doctests.
+#[doc = include_str!("../../docs/STORE.md")]
+pub mod guide {}

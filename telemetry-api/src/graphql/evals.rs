@@ -4,7 +4,10 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use telemetry_store::{Aggregate, NewScore, Score, ScoreSource, ScoreValue, TimeRange};
+use telemetry_store::{
+    Aggregate, ModelScore, NewScore, Score, ScoreSeriesRow, ScoreSource, ScoreSourceRow,
+    ScoreStats, ScoreValue, TimeRange, TraceNameScore,
+};
 use telemetry_types::Timestamp;
 
 use super::errors::{GqlResult, bad_input, from_loader, from_store, user};
@@ -158,6 +161,14 @@ pub(crate) struct ScorePoint {
     evaluator: Option<String>,
     /// Source (when grouped by source).
     source: Option<SourceKind>,
+    /// Count, mean, range and pass rate.
+    #[graphql(flatten)]
+    stats: ScoreStatsObject,
+}
+
+/// Count, mean, range and pass rate of a group of scores (flattened into each series point).
+#[derive(SimpleObject)]
+pub(crate) struct ScoreStatsObject {
     /// Scores.
     count: i64,
     /// Mean numeric value.
@@ -168,6 +179,42 @@ pub(crate) struct ScorePoint {
     max: Option<f64>,
     /// Share of boolean scores that passed.
     pass_rate: Option<f64>,
+}
+
+impl From<ScoreStats> for ScoreStatsObject {
+    fn from(s: ScoreStats) -> Self {
+        ScoreStatsObject {
+            count: s.count,
+            avg: s.avg,
+            min: s.min,
+            max: s.max,
+            pass_rate: s.pass_rate,
+        }
+    }
+}
+
+impl From<ScoreSeriesRow> for ScorePoint {
+    fn from(r: ScoreSeriesRow) -> Self {
+        ScorePoint {
+            bucket: r.bucket.map(time),
+            name: r.name,
+            evaluator: r.evaluator,
+            source: None,
+            stats: r.stats.into(),
+        }
+    }
+}
+
+impl From<ScoreSourceRow> for ScorePoint {
+    fn from(r: ScoreSourceRow) -> Self {
+        ScorePoint {
+            bucket: r.bucket.map(time),
+            name: r.name,
+            evaluator: None,
+            source: Some(r.source.into()),
+            stats: r.stats.into(),
+        }
+    }
 }
 
 /// How score series are grouped besides the name.
@@ -226,6 +273,39 @@ pub(crate) struct ScoreAverage {
     avg: f64,
 }
 
+impl From<TraceNameScore> for ScoreAverage {
+    fn from(r: TraceNameScore) -> Self {
+        ScoreAverage {
+            trace_name: r.trace_name,
+            model: None,
+            count: r.count,
+            avg: r.avg,
+        }
+    }
+}
+
+impl From<ModelScore> for ScoreAverage {
+    fn from(r: ModelScore) -> Self {
+        ScoreAverage {
+            trace_name: None,
+            model: Some(r.model),
+            count: r.count,
+            avg: r.avg,
+        }
+    }
+}
+
+/// The store's per-group averages (per trace name, per model) as GraphQL rows.
+fn averages<R: Into<ScoreAverage>>(
+    rows: Result<Vec<R>, telemetry_store::Error>,
+) -> GqlResult<Vec<ScoreAverage>> {
+    Ok(rows
+        .map_err(from_store)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
 /// Eval analysis over one time window (by score creation time).
 pub(crate) struct EvalsObject(Aggregate);
 
@@ -247,40 +327,20 @@ impl EvalsObject {
         let scope = Scope::of(ctx)?;
         let (store, project, name) = (scope.store(), scope.project(), name.as_deref());
         let points = match by {
-            ScoreGrouping::Evaluator => store
-                .score_series(project, name, &self.0)
-                .await
-                .map_err(from_store)?
-                .into_iter()
-                .map(|r| ScorePoint {
-                    bucket: r.bucket.map(time),
-                    name: r.name,
-                    evaluator: r.evaluator,
-                    source: None,
-                    count: r.count,
-                    avg: r.avg,
-                    min: r.min,
-                    max: r.max,
-                    pass_rate: r.pass_rate,
-                })
-                .collect(),
-            ScoreGrouping::Source => store
-                .score_series_by_source(project, name, &self.0)
-                .await
-                .map_err(from_store)?
-                .into_iter()
-                .map(|r| ScorePoint {
-                    bucket: r.bucket.map(time),
-                    name: r.name,
-                    evaluator: None,
-                    source: Some(r.source.into()),
-                    count: r.count,
-                    avg: r.avg,
-                    min: r.min,
-                    max: r.max,
-                    pass_rate: r.pass_rate,
-                })
-                .collect(),
+            ScoreGrouping::Evaluator => {
+                let rows = store.score_series(project, name, &self.0).await;
+                rows.map_err(from_store)?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect()
+            }
+            ScoreGrouping::Source => {
+                let rows = store.score_series_by_source(project, name, &self.0).await;
+                rows.map_err(from_store)?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect()
+            }
         };
         Ok(points)
     }
@@ -326,16 +386,7 @@ impl EvalsObject {
             .store()
             .score_by_trace_name(scope.project(), &name, &self.time())
             .await;
-        Ok(rows
-            .map_err(from_store)?
-            .into_iter()
-            .map(|r| ScoreAverage {
-                trace_name: r.trace_name,
-                model: None,
-                count: r.count,
-                avg: r.avg,
-            })
-            .collect())
+        averages(rows)
     }
 
     /// Average numeric value of `name` per model (a span's score counts for its model, a
@@ -346,16 +397,7 @@ impl EvalsObject {
             .store()
             .score_by_model(scope.project(), &name, &self.time())
             .await;
-        Ok(rows
-            .map_err(from_store)?
-            .into_iter()
-            .map(|r| ScoreAverage {
-                trace_name: None,
-                model: Some(r.model),
-                count: r.count,
-                avg: r.avg,
-            })
-            .collect())
+        averages(rows)
     }
 
     /// Numeric scores of `name` below `threshold`, lowest first; follow `trace` and `span`

@@ -14,12 +14,21 @@ use super::errors::{GqlResult, bad_input, from_loader, from_store};
 use super::evals::ScoreObject;
 use super::inputs::{self, TimeRangeInput, connection_complexity, ms, time};
 use super::limits::{BRANCH_WEIGHT, LIST_WEIGHT, weighted};
+use super::loaders::TraceSpans;
 use super::scope::Scope;
 use super::spans::{SpanKind, SpanObject};
 
 /// A trace as stored: its summary row, with its spans and scores on demand.
 #[derive(Clone)]
 pub(crate) struct TraceObject(pub(crate) Arc<TraceSummary>);
+
+impl TraceObject {
+    /// The trace's spans, through the request's batching loader.
+    async fn loaded_spans(&self, ctx: &Context<'_>) -> GqlResult<Arc<TraceSpans>> {
+        let spans = Scope::of(ctx)?.loaders().spans.load_one(self.0.trace_id);
+        Ok(spans.await.map_err(from_loader)?.unwrap_or_default())
+    }
+}
 
 #[Object(name = "Trace")]
 impl TraceObject {
@@ -137,12 +146,7 @@ impl TraceObject {
     /// Every span, by start time.
     #[graphql(complexity = "weighted(LIST_WEIGHT, child_complexity)")]
     async fn spans(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
-        let spans = Scope::of(ctx)?
-            .loaders()
-            .spans
-            .load_one(self.0.trace_id)
-            .await;
-        let spans = spans.map_err(from_loader)?.unwrap_or_default();
+        let spans = self.loaded_spans(ctx).await?;
         Ok(spans.spans.iter().cloned().map(SpanObject).collect())
     }
 
@@ -150,12 +154,7 @@ impl TraceObject {
     /// follow `children` from here.
     #[graphql(complexity = "weighted(BRANCH_WEIGHT, child_complexity)")]
     async fn root_spans(&self, ctx: &Context<'_>) -> GqlResult<Vec<SpanObject>> {
-        let spans = Scope::of(ctx)?
-            .loaders()
-            .spans
-            .load_one(self.0.trace_id)
-            .await;
-        let spans = spans.map_err(from_loader)?.unwrap_or_default();
+        let spans = self.loaded_spans(ctx).await?;
         Ok(spans.roots().cloned().map(SpanObject).collect())
     }
 

@@ -3,37 +3,14 @@
 
 use sea_orm::QueryResult;
 use serde::{Deserialize, Serialize};
-use telemetry_types::Timestamp;
 
+use super::TimeRange;
 use super::score_averages::BY_TRACE_NAME;
-use super::sql::{Sql, bucket_expr};
-use super::{Aggregate, TimeRange};
+use super::sql::Sql;
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::projects::ProjectId;
 use crate::store::Backend;
-use crate::time::timestamp;
-
-/// Scores of one name and evaluator in one bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScoreSeriesRow {
-    /// Start of the bucket (`None` without buckets).
-    pub bucket: Option<Timestamp>,
-    /// Score name.
-    pub name: String,
-    /// Evaluator.
-    pub evaluator: Option<String>,
-    /// Scores.
-    pub count: i64,
-    /// Mean of the numeric values.
-    pub avg: Option<f64>,
-    /// Smallest numeric value.
-    pub min: Option<f64>,
-    /// Largest numeric value.
-    pub max: Option<f64>,
-    /// Share of boolean scores that passed.
-    pub pass_rate: Option<f64>,
-}
 
 /// One bin of a histogram: `[lower, upper)`, the last bin closed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,56 +52,6 @@ fn opt_f64(row: &QueryResult, col: &str) -> Result<Option<f64>> {
 }
 
 impl Store {
-    /// Scores by name and evaluator over time (`name` restricts to one score name).
-    pub async fn score_series(
-        &self,
-        project: ProjectId,
-        name: Option<&str>,
-        over: &Aggregate,
-    ) -> Result<Vec<ScoreSeriesRow>> {
-        let mut sql = Sql::default();
-        let bucket = bucket_expr(&mut sql, "created_at", over.bucket_nanos()?);
-        sql.push("SELECT ");
-        if let Some(expr) = &bucket {
-            sql.push(&format!("{expr} AS bucket, "));
-        }
-        sql.push(
-            "name, evaluator, COUNT(*) AS n, AVG(value) AS avg, MIN(value) AS min_v, MAX(value) AS max_v, \
-             CAST(AVG(CASE WHEN passed IS NULL THEN NULL WHEN passed THEN 1.0 ELSE 0.0 END) AS DOUBLE PRECISION) AS pass_rate \
-             FROM scores WHERE project_id = ",
-        );
-        let p = sql.bind(project.0);
-        sql.push(&p).time_range("created_at", &over.time);
-        if let Some(name) = name {
-            let n = sql.bind(name);
-            sql.push(&format!(" AND name = {n}"));
-        }
-        let groups = if bucket.is_some() {
-            "bucket, name, evaluator"
-        } else {
-            "name, evaluator"
-        };
-        sql.push(&format!(" GROUP BY {groups} ORDER BY {groups}"));
-        let rows = sql.fetch(&self.db).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ScoreSeriesRow {
-                    bucket: match bucket {
-                        Some(_) => Some(timestamp(r.try_get("", "bucket")?)),
-                        None => None,
-                    },
-                    name: r.try_get("", "name")?,
-                    evaluator: r.try_get("", "evaluator")?,
-                    count: r.try_get("", "n")?,
-                    avg: opt_f64(r, "avg")?,
-                    min: opt_f64(r, "min_v")?,
-                    max: opt_f64(r, "max_v")?,
-                    pass_rate: opt_f64(r, "pass_rate")?,
-                })
-            })
-            .collect()
-    }
-
     /// The distribution of one score name: a histogram of `bins` equal-width bins between the
     /// smallest and largest numeric value, counts per label, and passed/failed counts.
     pub async fn score_distribution(

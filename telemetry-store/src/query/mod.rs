@@ -6,6 +6,7 @@ mod breakdown;
 mod eval_breakdown;
 mod evals;
 mod score_averages;
+mod score_series;
 mod session_lookup;
 mod sessions;
 mod span_search;
@@ -21,13 +22,14 @@ use serde::{Deserialize, Serialize};
 use telemetry_types::Timestamp;
 
 pub use aggregates::{CountRow, LatencyQuery, LatencyRow, ModelUsageRow, TraceCountRow};
-pub use evals::{HistogramBin, ScoreDistribution, ScoreSeriesRow, TraceNameScore};
+pub use evals::{HistogramBin, ScoreDistribution, TraceNameScore};
+pub use score_series::{ScoreSeriesRow, ScoreSourceRow, ScoreStats};
 pub use sessions::SessionSummary;
 pub use spans::{SpanNode, StoredSpan, TraceDetail};
 pub use traces::{TraceFilter, TraceOrder, TraceSummary};
 
 pub use breakdown::{Dimension, LatencyBreakdown, LatencyBreakdownRow, UsageBreakdownRow};
-pub use eval_breakdown::{ModelScore, ScoreSourceRow};
+pub use eval_breakdown::ModelScore;
 pub use session_lookup::{session_cursor, trace_cursor};
 pub use span_search::{
     CompareOp, MAX_SPAN_CONDITIONS, Operand, SpanColumn, SpanCondition, SpanField, SpanQuery,

@@ -101,9 +101,12 @@ async fn eval_analysis() {
             .await
             .unwrap();
         assert_eq!(series.len(), 1);
-        assert_eq!(series[0].count, 10);
-        assert!(close(series[0].avg.unwrap(), 0.45));
-        assert_eq!((series[0].min, series[0].max), (Some(0.0), Some(0.9)));
+        assert_eq!(series[0].stats.count, 10);
+        assert!(close(series[0].stats.avg.unwrap(), 0.45));
+        assert_eq!(
+            (series[0].stats.min, series[0].stats.max),
+            (Some(0.0), Some(0.9))
+        );
         let all = store
             .score_series(p, None, &Aggregate::over(TimeRange::ALL))
             .await
@@ -112,8 +115,8 @@ async fn eval_analysis() {
             .iter()
             .find(|r| r.evaluator.as_deref() == Some("reviewer"))
             .unwrap();
-        assert_eq!(reviewer.count, 4);
-        assert!(close(reviewer.pass_rate.unwrap(), 0.5));
+        assert_eq!(reviewer.stats.count, 4);
+        assert!(close(reviewer.stats.pass_rate.unwrap(), 0.5));
 
         // Distribution: 10 values 0.0..0.9 in 3 bins of width 0.3: [0, .3) [.3, .6) [.6, .9].
         let dist = store
