@@ -151,8 +151,13 @@ async fn three_servers_share_one_database_exactly() {
             "duration of {t}"
         );
     }
+    let deadlocks: usize = servers
+        .iter()
+        .map(|s| s.log().matches("deadlock detected").count())
+        .sum();
     println!(
-        "{} spans of {TRACES} traces through {SERVERS} servers: stored once, totals exact",
+        "{} spans of {TRACES} traces through {SERVERS} servers: stored once, totals exact \
+         ({deadlocks} commits hit a lock-order deadlock and were retried)",
         TRACES * SPANS_PER_TRACE
     );
     for server in servers {

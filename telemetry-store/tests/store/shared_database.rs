@@ -33,8 +33,14 @@ fn trace_span(trace: u128, i: u64) -> TelemetryEvent {
 }
 
 /// Commits `events` in transactions of two batches each (as a server's group commit does),
-/// retrying what a concurrent writer's lock made fail, as a client retries a 503.
-async fn write_all(store: Store, project: telemetry_store::ProjectId, events: Vec<TelemetryEvent>) {
+/// retrying what a concurrent writer's lock made fail, as a client retries a 503; how many
+/// retries it took.
+async fn write_all(
+    store: Store,
+    project: telemetry_store::ProjectId,
+    events: Vec<TelemetryEvent>,
+) -> usize {
+    let mut retries = 0;
     for pair in events.chunks(8) {
         let (a, b) = pair.split_at(pair.len() / 2);
         let mut attempts = 0;
@@ -45,7 +51,9 @@ async fn write_all(store: Store, project: telemetry_store::ProjectId, events: Ve
                 Err(err) => panic!("ingest failed: {err}"),
             }
         }
+        retries += attempts;
     }
+    retries
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -67,9 +75,11 @@ async fn concurrent_writers_of_one_trace_keep_exact_totals() {
             }
             writers.push(tokio::spawn(write_all(store.clone(), p, events)));
         }
+        let mut retries = 0;
         for writer in writers {
-            writer.await.expect("writer");
+            retries += writer.await.expect("writer");
         }
+        println!("{:?}: {retries} transactions retried (lock-order deadlocks)", store.backend());
         let page = store
             .list_traces(p, &TraceFilter::default(), &Page::first(100))
             .await
