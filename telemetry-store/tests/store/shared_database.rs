@@ -79,7 +79,10 @@ async fn concurrent_writers_of_one_trace_keep_exact_totals() {
         for writer in writers {
             retries += writer.await.expect("writer");
         }
-        println!("{:?}: {retries} transactions retried (lock-order deadlocks)", store.backend());
+        println!(
+            "{:?}: {retries} transactions retried (lock-order deadlocks)",
+            store.backend()
+        );
         let page = store
             .list_traces(p, &TraceFilter::default(), &Page::first(100))
             .await
