@@ -41,7 +41,11 @@ fn prlimit_available() -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_answers_503_and_recovers_without_corruption() {
     if !prlimit_available() {
-        eprintln!("skipped: the disk-full test needs util-linux prlimit");
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: the disk-full test needs bash and util-linux prlimit"
+        );
         return;
     }
     let dir = tempfile::tempdir().expect("dir");
