@@ -76,6 +76,10 @@ pub(crate) struct ServeArgs {
     /// Database pool size [default: 4 for SQLite, 10 for PostgreSQL]
     #[arg(long, env = "TELEMETRY_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
+    /// A read replica of the database (`postgres://…`): GraphQL queries read from it, writes
+    /// go to --database-url [default: read the primary]
+    #[arg(long, env = "TELEMETRY_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
     /// Development mode: requests without credentials write into and read from the
     /// `default` project. Refused unless --listen is a loopback address.
     #[arg(long, env = "TELEMETRY_DEV")]
@@ -176,6 +180,10 @@ impl ServeArgs {
             cfg.shutdown_timeout = Duration::from_secs(secs);
         }
         cfg.db_max_connections = self.db_max_connections.or(file.db_max_connections);
+        cfg.read_database_url = self
+            .read_database_url
+            .clone()
+            .or_else(|| file.read_database_url.clone());
         let l = &file.limits;
         cfg.limits = Limits {
             max_body_bytes: self

@@ -72,6 +72,9 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
     /// Database pool size (the store's default when `None`).
     pub db_max_connections: Option<u32>,
+    /// A read replica of the database: GraphQL queries read from it, every write (ingest,
+    /// score mutations, keys, retention) goes to `database_url`. `None` reads the primary.
+    pub read_database_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -88,6 +91,7 @@ impl ServerConfig {
             limits: Limits::default(),
             shutdown_timeout: Duration::from_secs(30),
             db_max_connections: None,
+            read_database_url: None,
         }
     }
 }
@@ -126,6 +130,8 @@ pub struct FileConfig {
     pub shutdown_timeout_secs: Option<u64>,
     /// Database pool size.
     pub db_max_connections: Option<u32>,
+    /// Read-replica URL for GraphQL queries.
+    pub read_database_url: Option<String>,
     /// Limits.
     #[serde(default)]
     pub limits: FileLimits,

@@ -39,6 +39,7 @@ pub mod explorer;
 pub mod graphql;
 pub(crate) mod grpc;
 pub mod ingest;
+pub(crate) mod live;
 pub(crate) mod ops;
 pub mod pipeline;
 pub(crate) mod prometheus;

@@ -27,9 +27,14 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// `GET /readyz`: 200 when the database answers a ping, 503 otherwise.
+/// `GET /readyz`: 200 when the database (and the read replica, if any) answers a ping, 503
+/// otherwise.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.connection().ping().await {
+    let ping = match state.store.connection().ping().await {
+        Ok(()) => state.reads.connection().ping().await,
+        Err(err) => Err(err),
+    };
+    match ping {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");

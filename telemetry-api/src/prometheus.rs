@@ -13,6 +13,7 @@
 //! | `telemetry_commit_duration_seconds` | histogram | `outcome` |
 //! | `telemetry_db_pool_connections` | gauge | `state` (`open`, `idle`) |
 //! | `telemetry_retention_deleted_traces_total` | counter | |
+//! | `telemetry_live_notices_dropped_total` | counter | `side` (`announce`, `listen`) |
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};

@@ -32,8 +32,15 @@ pub(crate) async fn pass(store: &Store, keep: Duration) {
     let now = Timestamp::now().as_unix_nanos();
     let keep_nanos = u64::try_from(keep.as_nanos()).unwrap_or(u64::MAX);
     let cutoff = Timestamp::from_unix_nanos(now.saturating_sub(keep_nanos));
-    match store.delete_traces_before(None, cutoff, BATCH_TRACES).await {
-        Ok(report) => {
+    // With several servers on one database, one of them deletes; the others skip the round.
+    let deleting = store.delete_traces_before(None, cutoff, BATCH_TRACES);
+    match store
+        .exclusive("retention", deleting)
+        .await
+        .and_then(Option::transpose)
+    {
+        Ok(None) => tracing::debug!("another server is running retention"),
+        Ok(Some(report)) => {
             crate::prometheus::retention_deleted(report.traces);
             if report.traces > 0 {
                 tracing::info!(

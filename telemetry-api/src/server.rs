@@ -17,7 +17,7 @@ use crate::grpc::{self, GrpcIngest};
 use crate::ingest::IngestState;
 use crate::pipeline::Pipeline;
 use crate::state::AppState;
-use crate::{retention, router};
+use crate::{live, retention, router};
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,8 @@ pub struct Server {
     grpc: Option<GrpcPart>,
     state: AppState,
     writer: JoinHandle<()>,
+    /// Tasks publishing the spans other servers on the database committed (PostgreSQL).
+    listeners: Option<(JoinHandle<()>, JoinHandle<()>)>,
     dev_project: Option<ProjectId>,
 }
 
@@ -81,8 +83,12 @@ impl Server {
             true => Some(ensure_project(&store, DEV_PROJECT_SLUG).await?),
             false => None,
         };
-        let state = AppState::new(store.clone());
+        let state = match &config.read_database_url {
+            Some(url) => AppState::new(store.clone()).with_reads(open_replica(url, &config).await?),
+            None => AppState::new(store.clone()),
+        };
         let (pipeline, writer) = Pipeline::start(store.clone(), state.live.clone(), &config.limits);
+        let listeners = live::listen(store.clone(), state.live.clone(), pipeline.origin());
         let ingest = IngestState {
             pipeline,
             limits: config.limits,
@@ -115,6 +121,7 @@ impl Server {
             grpc,
             state,
             writer,
+            listeners,
             dev_project,
         })
     }
@@ -153,6 +160,7 @@ impl Server {
             grpc,
             state,
             writer,
+            listeners,
             local_addr,
             ..
         } = self;
@@ -188,6 +196,10 @@ impl Server {
             task.abort();
         }
         optimizer.abort();
+        if let Some((receive, publish)) = listeners {
+            receive.abort();
+            publish.abort();
+        }
         finish_writer(writer, config.shutdown_timeout).await;
         drop(state);
         result
@@ -271,6 +283,16 @@ async fn open_store(config: &ServerConfig) -> Result<Store, ServerError> {
     let store = Store::connect_with(&config.database_url, options).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// Connects to a read replica (never migrated: it follows the primary; a replica whose
+/// schema is newer than this code is refused like the primary).
+async fn open_replica(url: &str, config: &ServerConfig) -> Result<Store, ServerError> {
+    let options = StoreOptions {
+        max_connections: config.db_max_connections,
+        ..StoreOptions::default()
+    };
+    Ok(Store::connect_with(url, options).await?)
 }
 
 /// The project with this slug, created when missing.

@@ -21,17 +21,31 @@ pub struct LiveSpan {
 /// State shared by every route. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The store.
+    /// The store (the primary: every write, and reads unless `reads` is a replica).
     pub store: Store,
+    /// Where GraphQL queries read: the same store, or a read replica of it.
+    pub reads: Store,
     /// Spans as they are committed (published by the ingest pipeline after commit).
     pub live: broadcast::Sender<LiveSpan>,
 }
 
 impl AppState {
-    /// State over `store` with a fresh live feed.
+    /// State over `store` (reads and writes) with a fresh live feed.
     pub fn new(store: Store) -> Self {
         let (live, _) = broadcast::channel(LIVE_FEED_CAPACITY);
-        AppState { store, live }
+        AppState {
+            reads: store.clone(),
+            store,
+            live,
+        }
+    }
+
+    /// The same state with GraphQL queries reading from `replica` (writes stay on `store`).
+    pub fn with_reads(self, replica: Store) -> Self {
+        AppState {
+            reads: replica,
+            ..self
+        }
     }
 }
 

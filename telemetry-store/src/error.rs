@@ -73,9 +73,23 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Unreachable { .. } => true,
-            Error::Database(err) => db_err_is_transient(err),
+            Error::Database(err) => db_err_is_transient(err) || self.is_storage_failure(),
             _ => false,
         }
+    }
+
+    /// Whether the database could not write its files: a full disk (`database or disk is
+    /// full`), a file-size limit or another write error (`disk I/O error`, what SQLite
+    /// reports when a write is cut short). Retrying after space is freed succeeds, so these
+    /// are also [transient](Self::is_transient); a server says so in its log.
+    pub fn is_storage_failure(&self) -> bool {
+        let Error::Database(DbErr::Exec(_) | DbErr::Query(_) | DbErr::Conn(_)) = self else {
+            return false;
+        };
+        let text = self.to_string().to_ascii_lowercase();
+        ["disk is full", "disk i/o error", "no space left"]
+            .iter()
+            .any(|needle| text.contains(needle))
     }
 }
 
@@ -133,6 +147,16 @@ mod tests {
             Error::Database(DbErr::Conn(RuntimeErr::Internal("refused".into()))).is_transient()
         );
         assert!(!exec("duplicate key value violates unique constraint").is_transient());
+        for full in [
+            "database or disk is full",
+            "disk I/O error",
+            "No space left on device",
+        ] {
+            assert!(exec(full).is_storage_failure(), "{full}");
+            assert!(exec(full).is_transient(), "{full}");
+        }
+        assert!(!exec("database is locked").is_storage_failure());
+        assert!(!Error::ProjectNotFound(1).is_storage_failure());
         assert!(!Error::ProjectNotFound(1).is_transient());
         assert!(!Error::InvalidCursor("x".into()).is_transient());
     }

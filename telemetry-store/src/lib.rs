@@ -53,9 +53,11 @@
 //! are the only public modules.
 
 mod api_keys;
+mod committed;
 pub mod cost;
 mod entities;
 mod error;
+mod exclusive;
 mod ingest;
 mod keyed_scores;
 mod logs;
@@ -68,6 +70,7 @@ mod store;
 mod time;
 
 pub use api_keys::{ApiKey, NewApiKey, SECRET_PREFIX, hash_secret};
+pub use committed::{COMMITTED_CHANNEL, CommittedListener, CommittedSpans};
 pub use error::{Error, Result};
 pub use ingest::{IngestReport, PreparedBatch};
 pub use logs::{LogCursor, LogFilter, SpanKey, StoredLog};

@@ -169,7 +169,8 @@ impl Store {
     /// recycled (SQLite connections live at most five minutes for this reason).
     /// PostgreSQL: `VACUUM (ANALYZE)` of the store's tables that were never analyzed or
     /// changed by more than a tenth since (autovacuum does the same, but only once a minute
-    /// at best and not before a bulk load is over).
+    /// at best and not before a bulk load is over). With several servers on one database
+    /// only one refreshes at a time (see [`Store::exclusive`]); the others skip the round.
     pub async fn optimize(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
@@ -178,25 +179,35 @@ impl Store {
                     .await?;
             }
             Backend::Postgres => {
-                let stale = Statement::from_string(
-                    self.db.get_database_backend(),
-                    "SELECT relname::text FROM pg_stat_user_tables \
-                     WHERE schemaname = current_schema() \
-                     AND relname IN ('traces', 'spans', 'span_events', 'scores') \
-                     AND n_live_tup + n_mod_since_analyze > 0 \
-                     AND ((last_analyze IS NULL AND last_autoanalyze IS NULL) \
-                          OR n_mod_since_analyze > 1000 + n_live_tup / 10)",
-                );
-                for row in self.db.query_all_raw(stale).await? {
-                    let table: String = row.try_get_by_index(0)?;
-                    // VACUUM as well: the visibility map it sets lets PostgreSQL answer
-                    // aggregates from the covering indexes alone (latency quantiles at 1M
-                    // spans: 1.05 s after ANALYZE alone, 0.5 s after VACUUM (ANALYZE)).
-                    self.db
-                        .execute_unprepared(&format!("VACUUM (ANALYZE) \"{table}\""))
-                        .await?;
+                // One server at a time when several share the database; the others skip.
+                match self.exclusive("optimize", self.vacuum_stale()).await? {
+                    Some(vacuumed) => vacuumed?,
+                    None => tracing::debug!("another server is refreshing planner statistics"),
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// `VACUUM (ANALYZE)` of the store's PostgreSQL tables whose statistics are stale.
+    async fn vacuum_stale(&self) -> Result<()> {
+        let stale = Statement::from_string(
+            self.db.get_database_backend(),
+            "SELECT relname::text FROM pg_stat_user_tables \
+             WHERE schemaname = current_schema() \
+             AND relname IN ('traces', 'spans', 'span_events', 'scores') \
+             AND n_live_tup + n_mod_since_analyze > 0 \
+             AND ((last_analyze IS NULL AND last_autoanalyze IS NULL) \
+                  OR n_mod_since_analyze > 1000 + n_live_tup / 10)",
+        );
+        for row in self.db.query_all_raw(stale).await? {
+            let table: String = row.try_get_by_index(0)?;
+            // VACUUM as well: the visibility map it sets lets PostgreSQL answer
+            // aggregates from the covering indexes alone (latency quantiles at 1M
+            // spans: 1.05 s after ANALYZE alone, 0.5 s after VACUUM (ANALYZE)).
+            self.db
+                .execute_unprepared(&format!("VACUUM (ANALYZE) \"{table}\""))
+                .await?;
         }
         Ok(())
     }
@@ -309,6 +320,9 @@ fn sqlite_options(url: &str, options: &StoreOptions) -> Result<ConnectOptions> {
         // only as long as its one connection, which must therefore never be recycled.)
         connect.max_lifetime(SQLITE_CONNECTION_LIFETIME);
     }
+    connect.map_sqlx_sqlite_pool_opts(|pool| {
+        pool.before_acquire(|conn, _| Box::pin(async move { Ok(outside_transaction(conn)) }))
+    });
     connect.map_sqlx_sqlite_opts(move |opts| {
         opts.create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -319,6 +333,25 @@ fn sqlite_options(url: &str, options: &StoreOptions) -> Result<ConnectOptions> {
             .pragma("cache_size", "-65536")
     });
     Ok(connect)
+}
+
+/// Whether a pooled SQLite connection may be handed out again: not when it is still inside
+/// a transaction. After a failed write (a full disk: `disk I/O error` on `COMMIT`) SQLite may
+/// have rolled the transaction back itself, so the driver's `ROLLBACK` fails and it keeps
+/// counting the transaction as open; the next transaction on that connection would then be a
+/// `SAVEPOINT` inside a transaction that is never committed, and commits that report success
+/// would be lost. Such a connection is closed instead (which rolls back whatever is open and
+/// releases the write lock); the pool opens a fresh one. (`test_before_acquire` pings first,
+/// so the driver has processed the rollback by the time this runs.)
+fn outside_transaction(conn: &mut sea_orm::sqlx::SqliteConnection) -> bool {
+    use sea_orm::sqlx::Connection;
+    let inside = conn.is_in_transaction();
+    if inside {
+        tracing::warn!(
+            "closing a SQLite connection left inside a transaction by a failed commit or rollback"
+        );
+    }
+    !inside
 }
 
 /// PostgreSQL: validate the URL.

@@ -513,7 +513,8 @@ impl ScoreMutations {
         let trace_id = inputs::trace_id(&input.trace_id)?;
         let span_id = input.span_id.as_deref().map(inputs::span_id).transpose()?;
         let scope = Scope::of(ctx)?;
-        let (store, project) = (scope.store(), scope.project());
+        // The primary: a replica may not have the trace yet, and the score is written there.
+        let (store, project) = (scope.primary(), scope.project());
         let not_found = || user("NOT_FOUND", "no such trace or span in this project");
         match span_id {
             Some(span) => store
@@ -549,7 +550,7 @@ impl ScoreMutations {
         let id: i64 = id.parse().map_err(|_| bad_input("invalid score id"))?;
         let scope = Scope::of(ctx)?;
         scope
-            .store()
+            .primary()
             .delete_score(scope.project(), id)
             .await
             .map_err(from_store)

@@ -39,7 +39,7 @@ impl Scope {
     /// The scope of a request by `caller`.
     pub fn new(state: AppState, caller: Caller) -> Self {
         let round_trips = Arc::new(AtomicUsize::new(0));
-        let loaders = Loaders::new(&state.store, caller.project, round_trips.clone());
+        let loaders = Loaders::new(&state.reads, caller.project, round_trips.clone());
         Scope {
             inner: Arc::new(Inner {
                 project: caller.project,
@@ -60,8 +60,15 @@ impl Scope {
         self.inner.round_trips.load(Ordering::Relaxed)
     }
 
-    /// The store, counting one round trip.
+    /// The store queries read from (a read replica when configured), counting one round trip.
     pub(crate) fn store(&self) -> &Store {
+        self.inner.round_trips.fetch_add(1, Ordering::Relaxed);
+        &self.inner.state.reads
+    }
+
+    /// The primary store, for mutations (and the reads they depend on), counting one round
+    /// trip.
+    pub(crate) fn primary(&self) -> &Store {
         self.inner.round_trips.fetch_add(1, Ordering::Relaxed);
         &self.inner.state.store
     }

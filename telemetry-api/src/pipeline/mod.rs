@@ -5,7 +5,8 @@
 //! so memory is bounded whatever the clients send; when no permits are left the request is
 //! refused at once ([`SubmitError::Full`], answered 503 with `Retry-After`). A submitter
 //! is answered only after the transaction holding its spans committed, so a 2xx means the
-//! spans are in the store. Committed spans are published to the live feed.
+//! spans are in the store. Committed spans are published to the live feed (and, on
+//! PostgreSQL, announced to the other servers on the database, see `live`).
 
 mod writer;
 
@@ -27,6 +28,7 @@ pub struct Pipeline {
     jobs: mpsc::UnboundedSender<Job>,
     permits: Arc<Semaphore>,
     capacity: usize,
+    origin: u64,
 }
 
 /// One request's events waiting for their commit.
@@ -93,9 +95,11 @@ impl Pipeline {
         let capacity = limits.pipeline_capacity_spans.max(1);
         let permits = Arc::new(Semaphore::new(capacity));
         let (jobs, queue) = mpsc::unbounded_channel();
+        let origin = crate::live::new_origin();
         let writer = writer::Writer {
             store: store.clone(),
             live,
+            announcer: crate::live::Announcer::start(&store, origin),
             queue,
             permits: permits.clone(),
             capacity,
@@ -109,6 +113,7 @@ impl Pipeline {
             jobs,
             permits,
             capacity,
+            origin,
         };
         (pipeline, handle)
     }
@@ -143,6 +148,12 @@ impl Pipeline {
         };
         self.jobs.send(job).map_err(|_| SubmitError::Closed)?;
         Ok(answer.await.map_err(|_| SubmitError::Closed)??)
+    }
+
+    /// The random id this pipeline's commits are announced under to other servers on the
+    /// same database (see `live`).
+    pub(crate) fn origin(&self) -> u64 {
+        self.origin
     }
 
     /// Spans accepted and not yet committed.

@@ -9,6 +9,7 @@ use telemetry_types::TelemetryEvent;
 use tokio::sync::{Semaphore, broadcast, mpsc};
 
 use super::{CommitError, Job};
+use crate::live::Announcer;
 use crate::prometheus as m;
 use crate::state::LiveSpan;
 
@@ -16,6 +17,8 @@ use crate::state::LiveSpan;
 pub(super) struct Writer {
     pub(super) store: Store,
     pub(super) live: broadcast::Sender<LiveSpan>,
+    /// Announces committed spans to other servers on a shared database (PostgreSQL).
+    pub(super) announcer: Option<Announcer>,
     pub(super) queue: mpsc::UnboundedReceiver<Job>,
     pub(super) permits: Arc<Semaphore>,
     pub(super) capacity: usize,
@@ -128,8 +131,12 @@ impl Writer {
         }
     }
 
-    /// Sends committed spans to live subscribers, if any.
+    /// Sends committed spans to live subscribers, if any, and announces them to the other
+    /// servers on the database.
     fn publish(&self, project: ProjectId, events: &[TelemetryEvent]) {
+        if let Some(announcer) = &self.announcer {
+            announcer.committed(project, events);
+        }
         if self.live.receiver_count() == 0 {
             return;
         }
@@ -163,6 +170,15 @@ async fn commit_prepared(store: &Store, jobs: &mut [Job]) -> Result<IngestReport
 }
 
 fn failed(err: &telemetry_store::Error, jobs: usize) -> CommitError {
+    if err.is_storage_failure() {
+        tracing::error!(
+            error = %err,
+            jobs,
+            "commit failed: the database cannot write its files (disk full, file-size limit \
+             or I/O error); ingest answers 503 until it can"
+        );
+        return CommitError::from_store(err);
+    }
     tracing::error!(error = %err, jobs, "commit failed");
     CommitError::from_store(err)
 }

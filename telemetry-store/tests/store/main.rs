@@ -10,3 +10,4 @@ mod ingest;
 mod logs;
 mod queries;
 mod retention;
+mod shared_database;
