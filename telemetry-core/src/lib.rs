@@ -44,8 +44,10 @@ pub mod __private;
 mod context;
 mod dispatch;
 mod exporter;
+mod handoff;
 mod instrument;
 mod lifecycle;
+mod overflow;
 #[cfg(feature = "macros")]
 mod panic_message;
 pub mod processors;
@@ -63,9 +65,10 @@ pub use context::{Context, ContextResolver, WithContext, set_context_resolver};
 pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
 pub use instrument::{FutureExt, spawn, spawn_thread};
+pub use overflow::{DEFAULT_OVERFLOW_WAIT, OverflowPolicy};
 pub use registry::{Registry, Selector, resolve_telemetry};
 pub use sampling::InvalidRatio;
-pub use span::{Span, SpanBuilder, SpanRef, current_span};
+pub use span::{AttributeSource, Lazy, Span, SpanBuilder, SpanRef, TypedAttributes, current_span};
 pub use tail::{
     DEFAULT_DECISION_WAIT, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, NamedPolicy, TAIL_REASON_KEY,
     TailConfigError, TailPolicy, TailSampling, TailStats,

@@ -71,8 +71,10 @@ impl Lifecycle {
     }
 
     /// Creates the shared state of a trace starting here and emits `trace_started`.
+    #[allow(clippy::too_many_arguments)] // the parts of a trace's start, each needed once
     pub(crate) fn open_trace(
         &self,
+        start_time: Timestamp,
         name: &Str,
         trace_id: TraceId,
         root_span_id: SpanId,
@@ -84,7 +86,7 @@ impl Lifecycle {
             trace_id,
             name: name.clone(),
             root_span_id,
-            start_time: Timestamp::now(),
+            start_time,
             attributes: self.trace_attributes(fields, baggage),
             has_error: AtomicBool::new(false),
             expired: AtomicBool::new(false),

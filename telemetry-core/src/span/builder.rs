@@ -11,6 +11,7 @@ use telemetry_types::{
     TraceAttributes, TraceId,
 };
 
+use super::attributes::AttributeSource;
 use super::shared::SpanShared;
 use super::{Span, SpanRef, to_json};
 use crate::context::{Context, Parent};
@@ -37,19 +38,21 @@ struct Extras {
 
 type LazyAttributes = Box<dyn FnOnce(&mut SpanAttributes) + Send>;
 
-/// Builds a span; get one from [`Telemetry::span`](crate::Telemetry::span) or
-/// [`Telemetry::trace`](crate::Telemetry::trace).
+/// Builds a span; get one from [`Telemetry::span`](crate::Telemetry::span),
+/// [`Telemetry::span_with`](crate::Telemetry::span_with) (attributes built only when sampled) or
+/// [`Telemetry::trace`](crate::Telemetry::trace). It borrows the telemetry handle, so building
+/// a span that ends up sampled out touches no reference count.
 #[must_use = "call .start() to start the span"]
-pub struct SpanBuilder {
-    lifecycle: Arc<Lifecycle>,
+pub struct SpanBuilder<'t, A: AttributeSource = SpanAttributes> {
+    lifecycle: &'t Arc<Lifecycle>,
     name: Str,
-    attributes: SpanAttributes,
+    attributes: A,
     parent: ParentChoice,
     extras: Option<Box<Extras>>,
 }
 
-impl SpanBuilder {
-    pub(crate) fn new(lifecycle: Arc<Lifecycle>, name: Str, attributes: SpanAttributes) -> Self {
+impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
+    pub(crate) fn new(lifecycle: &'t Arc<Lifecycle>, name: Str, attributes: A) -> Self {
         SpanBuilder {
             lifecycle,
             name,
@@ -222,6 +225,10 @@ impl SpanBuilder {
             },
             Parent::None => {
                 let trace_id = TraceId::random();
+                // Always-off and ratio 0: one relaxed load, no sampler state touched.
+                if self.lifecycle.sampler.roots_off() {
+                    return Placement::Unsampled { trace_id, span_id };
+                }
                 let sampling = SamplingContext {
                     trace_id,
                     name,
@@ -247,11 +254,13 @@ impl SpanBuilder {
         let SpanBuilder {
             lifecycle,
             name,
-            mut attributes,
+            attributes,
             extras,
             ..
         } = self;
         let mut extras = extras.map(|e| *e).unwrap_or_default();
+        // One clock read for the span's start and, for a root, its trace's.
+        let now = Timestamp::now();
         let (trace, parent, parent_span_id, span_id) = match placement {
             Placement::Child { parent, span_id } => (
                 parent.trace.clone(),
@@ -267,6 +276,7 @@ impl SpanBuilder {
             } => {
                 let fields = extras.trace_attributes.take();
                 let trace = lifecycle.open_trace(
+                    now,
                     &name,
                     trace_id,
                     span_id,
@@ -280,6 +290,7 @@ impl SpanBuilder {
                 return Span::new(Parent::Unsampled { trace_id, span_id }, baggage);
             }
         };
+        let mut attributes = attributes.into_attributes();
         if let Some(f) = extras.lazy_attributes.take() {
             f(&mut attributes);
         }
@@ -293,7 +304,7 @@ impl SpanBuilder {
             input: extras.input,
             output: None,
             metadata: extras.metadata,
-            start_time: extras.start_time.unwrap_or_else(Timestamp::now),
+            start_time: extras.start_time.unwrap_or(now),
             end_time: None,
             status: SpanStatus::Unset,
             error: None,
@@ -305,7 +316,7 @@ impl SpanBuilder {
         lifecycle.start_span(&record);
         let is_local_root = parent_span_id.is_none();
         let shared = Arc::new(SpanShared {
-            lifecycle,
+            lifecycle: lifecycle.clone(),
             trace_id: trace.trace_id,
             span_id,
             parent: parent_span_id,

@@ -5,6 +5,7 @@
 //! through the runtime's [`Lifecycle`](crate::lifecycle::Lifecycle); nothing here names the
 //! [`Telemetry`](crate::Telemetry) handle.
 
+mod attributes;
 mod builder;
 pub(crate) mod shared;
 
@@ -22,6 +23,7 @@ use crate::context::{Context, Parent};
 use crate::propagation::baggage::Baggage;
 use shared::SpanShared;
 
+pub use attributes::{AttributeSource, Lazy, TypedAttributes};
 pub use builder::SpanBuilder;
 
 /// A non-owning handle to a span: record attributes, usage, input/output, events and errors
