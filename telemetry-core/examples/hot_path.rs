@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cargo build --release -p telemetry-core --example hot_path
-//! valgrind --tool=callgrind --separate-threads=yes target/release/examples/hot_path root 20000
+//! valgrind --tool=callgrind --separate-threads=yes --toggle-collect='*span_once*' \
+//!     target/release/examples/hot_path root 20000
 //! ```
 //!
 //! Cases: `root`, `child`, `sampled_out`, `sampled_out_ratio`, `sampled_out_lazy`, `otel`,
@@ -49,7 +50,7 @@ fn ours(sampling: SamplingStrategy) -> Telemetry {
 }
 
 #[inline(never)]
-fn our_span(telemetry: &Telemetry) {
+fn span_once_ours(telemetry: &Telemetry) {
     let span = telemetry
         .span("chat gpt-4o", LlmGeneration::new("gpt-4o", "openai"))
         .start();
@@ -62,7 +63,7 @@ fn our_span(telemetry: &Telemetry) {
 }
 
 #[inline(never)]
-fn our_lazy_span(telemetry: &Telemetry) {
+fn span_once_ours_lazy(telemetry: &Telemetry) {
     let span = telemetry
         .span_with("chat gpt-4o", || LlmGeneration::new("gpt-4o", "openai"))
         .start();
@@ -78,7 +79,11 @@ fn run_ours(sampling: SamplingStrategy, n: usize, child: bool, lazy: bool) {
     let telemetry = ours(sampling);
     let record = |t: &Telemetry| {
         for _ in 0..n {
-            if lazy { our_lazy_span(t) } else { our_span(t) }
+            if lazy {
+                span_once_ours_lazy(t)
+            } else {
+                span_once_ours(t)
+            }
         }
     };
     if child {
@@ -93,9 +98,26 @@ fn run_ours(sampling: SamplingStrategy, n: usize, child: bool, lazy: bool) {
     eprintln!("{:?}", stats.exporters);
 }
 
-fn run_otel(n: usize) {
+#[inline(never)]
+fn span_once_otel(tracer: &opentelemetry_sdk::trace::SdkTracer) {
     use opentelemetry::KeyValue;
-    use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    let mut span = tracer.start("chat gpt-4o");
+    span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+    span.set_attribute(KeyValue::new("gen_ai.provider.name", "openai"));
+    span.set_attribute(KeyValue::new(
+        "gen_ai.usage.input_tokens",
+        black_box(1200i64),
+    ));
+    span.set_attribute(KeyValue::new(
+        "gen_ai.usage.output_tokens",
+        black_box(80i64),
+    ));
+    span.end();
+}
+
+fn run_otel(n: usize) {
+    use opentelemetry::trace::TracerProvider as _;
     use opentelemetry_sdk::error::OTelSdkResult;
     use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider, SpanData, SpanExporter};
 
@@ -112,21 +134,23 @@ fn run_otel(n: usize) {
         .build();
     let tracer = provider.tracer("bench");
     for _ in 0..n {
-        let mut span = tracer.start("chat gpt-4o");
-        span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
-        span.set_attribute(KeyValue::new("gen_ai.provider.name", "openai"));
-        span.set_attribute(KeyValue::new(
-            "gen_ai.usage.input_tokens",
-            black_box(1200i64),
-        ));
-        span.set_attribute(KeyValue::new(
-            "gen_ai.usage.output_tokens",
-            black_box(80i64),
-        ));
-        span.end();
+        span_once_otel(&tracer);
     }
     let _ = provider.force_flush();
     let _ = provider.shutdown();
+}
+
+#[inline(never)]
+fn span_once_fastrace() {
+    let span = fastrace::Span::root("chat gpt-4o", fastrace::prelude::SpanContext::random())
+        .with_properties(|| [("model", "gpt-4o"), ("provider", "openai")])
+        .with_properties(|| {
+            [
+                ("input_tokens", black_box(1200).to_string()),
+                ("output_tokens", black_box(80).to_string()),
+            ]
+        });
+    drop(span);
 }
 
 fn run_fastrace(n: usize) {
@@ -138,15 +162,7 @@ fn run_fastrace(n: usize) {
     }
     fastrace::set_reporter(FastraceDiscard, fastrace::collector::Config::default());
     for _ in 0..n {
-        let span = fastrace::Span::root("chat gpt-4o", fastrace::prelude::SpanContext::random())
-            .with_properties(|| [("model", "gpt-4o"), ("provider", "openai")])
-            .with_properties(|| {
-                [
-                    ("input_tokens", black_box(1200).to_string()),
-                    ("output_tokens", black_box(80).to_string()),
-                ]
-            });
-        drop(span);
+        span_once_fastrace();
     }
     fastrace::flush();
 }

@@ -41,10 +41,12 @@
 #[doc(hidden)]
 #[path = "macro_support.rs"]
 pub mod __private;
+mod clock;
 mod context;
 mod dispatch;
 mod exporter;
 mod handoff;
+mod ids;
 mod instrument;
 mod lifecycle;
 mod overflow;

@@ -198,7 +198,7 @@ impl Lifecycle {
             service_name: self.service_name.clone(),
             root_span_id: trace.root_span_id,
             start_time: trace.start_time,
-            end_time: end.or_else(|| (kind == EventKind::TraceEnded).then(Timestamp::now)),
+            end_time: end.or_else(|| (kind == EventKind::TraceEnded).then(crate::clock::now)),
             has_error: trace.has_error.load(Relaxed),
             incomplete: trace.expired.load(Relaxed),
             attributes: TraceAttributes::clone(&trace.attributes),

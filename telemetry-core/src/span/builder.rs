@@ -194,7 +194,7 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
     /// Decides where a new span goes: the sampling decision, made before anything is built.
     #[inline]
     fn place(&self, parent: &Parent, span_type: SpanType, name: &str) -> Placement {
-        let span_id = SpanId::random();
+        let span_id = crate::ids::span_id();
         match parent {
             Parent::Recording(parent) => {
                 if self.lifecycle.sampler.sample_child(span_type, span_id) {
@@ -224,7 +224,7 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
                 trace_state: remote.trace_state.clone(),
             },
             Parent::None => {
-                let trace_id = TraceId::random();
+                let trace_id = crate::ids::trace_id();
                 // Always-off and ratio 0: one relaxed load, no sampler state touched.
                 if self.lifecycle.sampler.roots_off() {
                     return Placement::Unsampled { trace_id, span_id };
@@ -260,7 +260,7 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
         } = self;
         let mut extras = extras.map(|e| *e).unwrap_or_default();
         // One clock read for the span's start and, for a root, its trace's.
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         let (trace, parent, parent_span_id, span_id) = match placement {
             Placement::Child { parent, span_id } => (
                 parent.trace.clone(),

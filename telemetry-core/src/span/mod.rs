@@ -126,7 +126,7 @@ impl SpanRef {
     /// `first_token` event.
     pub fn record_first_token(&self) {
         self.with_record(|r| {
-            let now = Timestamp::now();
+            let now = crate::clock::now();
             if let SpanAttributes::LlmGeneration(llm) = &mut r.attributes {
                 llm.time_to_first_token_ms =
                     Some(now.duration_since(r.start_time).as_secs_f64() * 1000.0);
@@ -186,7 +186,12 @@ impl SpanRef {
     /// Adds an event called `name` happening now.
     pub fn event(&self, name: impl Into<Str>) {
         if self.shared().is_some() {
-            self.add_event(SpanEvent::now(name));
+            // The span's own clock, so the event sits between its start and end.
+            self.add_event(SpanEvent {
+                name: name.into(),
+                time: crate::clock::now(),
+                attributes: Map::new(),
+            });
         }
     }
 
@@ -265,6 +270,7 @@ impl Span {
     }
 
     /// Ends the span.
+    #[inline]
     pub fn end(mut self) {
         self.finish(false, None);
     }
@@ -307,6 +313,7 @@ impl Span {
         });
     }
 
+    #[inline]
     fn finish(&mut self, ended_by_drop: bool, end_time: Option<Timestamp>) {
         if let Parent::Recording(shared) = std::mem::take(&mut self.r.state) {
             shared.finish(ended_by_drop, end_time);
@@ -315,6 +322,7 @@ impl Span {
 }
 
 impl Drop for Span {
+    #[inline]
     fn drop(&mut self) {
         self.finish(true, None);
     }

@@ -239,6 +239,8 @@ impl TelemetryBuilder {
     /// Validates the configuration and starts the exporters' workers.
     pub fn build(self) -> Result<Telemetry, BuildError> {
         self.validate()?;
+        // Calibrate the span clock now, not on the first span.
+        crate::clock::now();
         let pipeline = Pipeline::new(self.processors.clone(), self.data_processors());
         let mut exporters = Vec::with_capacity(self.exporters.len());
         for exporter in self.exporters {
