@@ -8,8 +8,9 @@
 //!     target/release/examples/hot_path root 20000
 //! ```
 //!
-//! Cases: `root`, `child`, `sampled_out`, `sampled_out_ratio`, `sampled_out_lazy`, `otel`,
-//! `fastrace` (each as in `benches/span.rs`).
+//! Cases: `root`, `root_lazy`, `child`, `sampled_out`, `sampled_out_ratio`, `sampled_out_lazy`,
+//! `otel`, `fastrace` (each as in `benches/span.rs`); `flat_out SECS` records flat out for
+//! `SECS` seconds and prints the drops (not for callgrind).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -167,6 +168,29 @@ fn run_fastrace(n: usize) {
     fastrace::flush();
 }
 
+/// One producer recording flat out for `secs` seconds at the default queue size; prints the
+/// spans recorded and the exporter's counters (the target is `dropped: 0`).
+fn run_flat_out(secs: u64) {
+    let telemetry = ours(SamplingStrategy::AlwaysOn);
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    let mut spans = 0u64;
+    while std::time::Instant::now() < deadline {
+        for _ in 0..1000 {
+            span_once_ours_lazy(&telemetry);
+        }
+        spans += 1000;
+    }
+    let _ = telemetry.flush_blocking(Duration::from_secs(60));
+    let stats = &telemetry.stats().exporters[0];
+    println!(
+        "{spans} spans in {secs} s ({:.0} k spans/s): accepted {}, exported {}, dropped {}",
+        spans as f64 / secs as f64 / 1000.0,
+        stats.accepted,
+        stats.exported,
+        stats.dropped
+    );
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let case = args.next().unwrap_or_else(|| "root".to_owned());
@@ -179,6 +203,7 @@ fn main() {
         "sampled_out_ratio" => run_ours(SamplingStrategy::ratio(0.0), n, false, false),
         "sampled_out_lazy" => run_ours(SamplingStrategy::AlwaysOff, n, false, true),
         "otel" => run_otel(n),
+        "flat_out" => run_flat_out(n as u64),
         "fastrace" => run_fastrace(n),
         other => {
             eprintln!("unknown case {other}");
