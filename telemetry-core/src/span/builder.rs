@@ -255,10 +255,11 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
             lifecycle,
             name,
             attributes,
-            extras,
+            mut extras,
             ..
         } = self;
-        let mut extras = extras.map(|e| *e).unwrap_or_default();
+        // Most spans have no extras: fields are taken out of the box only when there is one, so
+        // the common span never builds (and drops) an empty `Extras` on the stack.
         // One clock read for the span's start and, for a root, its trace's.
         let now = crate::clock::now();
         let (trace, parent, parent_span_id, span_id) = match placement {
@@ -274,7 +275,7 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
                 remote_parent,
                 trace_state,
             } => {
-                let fields = extras.trace_attributes.take();
+                let fields = extras.as_mut().and_then(|e| e.trace_attributes.take());
                 let trace = lifecycle.open_trace(
                     now,
                     &name,
@@ -291,7 +292,7 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
             }
         };
         let mut attributes = attributes.into_attributes();
-        if let Some(f) = extras.lazy_attributes.take() {
+        if let Some(f) = extras.as_mut().and_then(|e| e.lazy_attributes.take()) {
             f(&mut attributes);
         }
         let record = Arc::new(SpanRecord {
@@ -301,10 +302,13 @@ impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
             name,
             service_name: lifecycle.service_name.clone(),
             attributes,
-            input: extras.input,
+            input: extras.as_mut().and_then(|e| e.input.take()),
             output: None,
-            metadata: extras.metadata,
-            start_time: extras.start_time.unwrap_or(now),
+            metadata: extras
+                .as_mut()
+                .map(|e| std::mem::take(&mut e.metadata))
+                .unwrap_or_default(),
+            start_time: extras.as_ref().and_then(|e| e.start_time).unwrap_or(now),
             end_time: None,
             status: SpanStatus::Unset,
             error: None,
