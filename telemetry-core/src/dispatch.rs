@@ -367,15 +367,18 @@ impl Worker {
         if events.is_empty() {
             return false;
         }
-        if self.shared.handoff.len() < self.half {
-            self.shared.stalled.store(false, Relaxed);
-        }
-        while events.len() > MAX_BATCH {
-            let rest = events.split_off(MAX_BATCH);
+        // Room is made batch by batch as the exporter takes them, so a producer waiting for
+        // room waits for one batch, not for the whole round.
+        while !events.is_empty() {
+            let rest = events.split_off(events.len().min(MAX_BATCH));
+            let count = events.len();
             self.export(events).await;
+            self.shared.handoff.done(count);
+            if self.shared.handoff.len() < self.half {
+                self.shared.stalled.store(false, Relaxed);
+            }
             events = rest;
         }
-        self.export(events).await;
         true
     }
 
@@ -414,8 +417,9 @@ impl Worker {
         let result = self.guarded(|e| e.shutdown()).await;
         // A span that ended while shutdown began may have slipped in after the last drain:
         // it can no longer be delivered, so it is counted as dropped rather than left behind.
-        let late = self.shared.handoff.collect().len() as u64;
-        self.shared.counters.dropped.fetch_add(late, Relaxed);
+        let late = self.shared.handoff.collect().len();
+        self.shared.handoff.done(late);
+        self.shared.counters.dropped.fetch_add(late as u64, Relaxed);
         result
     }
 

@@ -9,8 +9,9 @@
 //!
 //! One relaxed `fetch_add` per event gives it a sequence number; the worker sorts a round by
 //! it, so events reach the exporter in an order consistent with the program's (a child's end,
-//! on another thread, before its trace's end), and `accepted - taken` is the queue's length,
-//! bounded by the capacity.
+//! on another thread, before its trace's end), and `accepted - done` is the queue's length
+//! (collected events count until the worker has handed them to the exporter), bounded by the
+//! capacity.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ pub(crate) struct Handoff {
     fallback: Arc<LocalQueue>,
     /// Events accepted so far; the next event's sequence number.
     accepted: AtomicU64,
-    /// Events the worker has collected so far.
+    /// Events the worker has handed to the exporter so far (see [`Handoff::done`]).
     taken: AtomicU64,
 }
 
@@ -69,8 +70,8 @@ impl Handoff {
         }
     }
 
-    /// Events accepted and not yet collected by the worker (never negative: `taken` only
-    /// counts collected events, which were accepted first).
+    /// Events accepted and not yet handed to the exporter (never negative: only collected
+    /// events, which were accepted first, are marked done).
     #[inline]
     pub(crate) fn len(&self) -> u64 {
         let taken = self.taken.load(Relaxed);
@@ -133,8 +134,8 @@ impl Handoff {
         before
     }
 
-    /// Takes every buffered event, in sequence order. Buffers of threads that have exited are
-    /// forgotten once empty.
+    /// Takes every buffered event, in sequence order; they still count in [`len`](Self::len)
+    /// until [`done`](Self::done). Buffers of threads that have exited are forgotten once empty.
     pub(crate) fn collect(&self) -> Vec<TelemetryEvent> {
         let mut runs: Vec<Buffer> = Vec::new();
         {
@@ -154,12 +155,21 @@ impl Handoff {
                 }
             }
             let fallback = &self.fallback;
-            // Only the hand-off holds a queue whose thread exited; it has just been emptied.
-            queues.retain(|q| Arc::ptr_eq(q, fallback) || Arc::strong_count(q) > 1);
+            // A queue only the hand-off holds belongs to a thread that exited: no push can
+            // reach it any more, so it is forgotten once empty (the thread may have pushed
+            // after it was emptied above; then it is collected next round).
+            queues.retain(|q| {
+                Arc::ptr_eq(q, fallback)
+                    || Arc::strong_count(q) > 1
+                    || !q.buffer.lock().events.is_empty()
+            });
         }
-        let events = merge(runs);
-        self.taken.fetch_add(events.len() as u64, Relaxed);
-        events
+        merge(runs)
+    }
+
+    /// Marks `count` collected events as handed to the exporter, making room for as many.
+    pub(crate) fn done(&self, count: usize) {
+        self.taken.fetch_add(count as u64, Relaxed);
     }
 
     /// Marks every thread's entry for this hand-off as forgettable.
@@ -238,7 +248,10 @@ mod tests {
         .unwrap();
         handoff.push(event(3));
         assert_eq!(handoff.len(), 4);
-        assert_eq!(ids(&handoff.collect()), [0, 1, 2, 3]);
+        let collected = handoff.collect();
+        assert_eq!(ids(&collected), [0, 1, 2, 3]);
+        assert_eq!(handoff.len(), 4, "collected, not yet exported");
+        handoff.done(collected.len());
         assert_eq!(handoff.len(), 0);
         assert!(handoff.collect().is_empty());
         // The exited thread's buffer was forgotten; this thread's and the fallback remain.
