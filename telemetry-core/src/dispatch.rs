@@ -315,7 +315,7 @@ struct Worker {
     exporter: Arc<dyn TelemetryExporter>,
     shared: Arc<Shared>,
     control: mpsc::UnboundedReceiver<Control>,
-    /// Below this length (after a collection) a stalled queue waits for room again.
+    /// Below this length (after an exported batch) a stalled queue waits for room again.
     half: u64,
     last_error_log: Option<Instant>,
 }

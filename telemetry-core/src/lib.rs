@@ -8,6 +8,11 @@
 //! rest, in bounded memory). When to use which, the policies, bounds and counters:
 //! `docs/SAMPLING.md` in the repository.
 //!
+//! On a hot path, [`Telemetry::span_with`] takes the attributes as a closure that runs only if
+//! the span is sampled (`#[with_span]` expands to it); events reach each exporter's worker in
+//! per-thread batches, and a full queue follows the [`OverflowPolicy`] (wait up to 100 ms for
+//! room by default, or drop).
+//!
 //! This crate is the facade: it re-exports the data types of `telemetry-types` (and, with the
 //! default `macros` feature, the instrumentation macros), so an application depends on it alone.
 //!

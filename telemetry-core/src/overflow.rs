@@ -10,8 +10,8 @@ use std::time::Duration;
 ///   exporter's worker and waits, up to the bound, for room; nothing is lost as long as the
 ///   exporter keeps up on average, so a burst is delivered whole. An event still without room
 ///   at the bound is dropped and counted, and the queue stops waiting (drops at once) until
-///   the worker next takes events from it: an exporter that hangs costs the application one
-///   bound per stall, not one per span. The wait blocks the recording thread (also a tokio
+///   the exporter has taken enough to bring it below half: an exporter that hangs costs the
+///   application one bound per stall, not one per span. The wait blocks the recording thread (also a tokio
 ///   worker thread, when spans end in async code).
 /// - [`DropNewest`](OverflowPolicy::DropNewest): never wait; the event that does not fit is
 ///   dropped and counted ([`Telemetry::stats`](crate::Telemetry::stats)). The application never
@@ -32,8 +32,8 @@ use std::time::Duration;
 pub enum OverflowPolicy {
     /// Drop the event that does not fit (and count it).
     DropNewest,
-    /// Wait up to this long for room, then drop (and count) and stop waiting until the worker
-    /// takes events again.
+    /// Wait up to this long for room, then drop (and count) and stop waiting until the queue
+    /// is below half again.
     Wait(Duration),
 }
 
