@@ -3,7 +3,10 @@
 //! - `sampled_span/*`: start + four attributes + end of a sampled root span with one exporter
 //!   (or exporter-equivalent) attached that discards: ours, `opentelemetry_sdk` (batch span
 //!   processor), `tracing` with a registry subscriber, and `fastrace`.
-//! - `sampled_out_span`: a root span of an always-off sampler.
+//! - `sampled_out_span`: a root span of an always-off sampler (`_ratio`: ratio 0), its
+//!   attributes built before the decision (`Telemetry::span`); `sampled_out_span_lazy/*`: the
+//!   same through `Telemetry::span_with`, whose closure builds them only for a sampled span.
+//! - `sampled_span/telemetry_core_lazy`: the sampled root span through `span_with`.
 //! - `child_span_from_context`: a child found through the task-local context.
 //! - `tail_sampling/*`: one trace of a root and four LLM children (five spans) with head
 //!   sampling only (every span exported), tail sampling keeping everything, tail sampling
@@ -82,6 +85,20 @@ fn our_span(telemetry: &Telemetry) {
     span.end();
 }
 
+/// [`our_span`] through the lazy entry point.
+#[inline]
+fn our_lazy_span(telemetry: &Telemetry) {
+    let span = telemetry
+        .span_with("chat gpt-4o", || LlmGeneration::new("gpt-4o", "openai"))
+        .start();
+    span.record_usage(Usage {
+        input_tokens: Some(black_box(1200)),
+        output_tokens: Some(black_box(80)),
+        ..Usage::default()
+    });
+    span.end();
+}
+
 fn otel_tracer() -> (
     opentelemetry_sdk::trace::SdkTracerProvider,
     opentelemetry_sdk::trace::SdkTracer,
@@ -111,6 +128,10 @@ fn bench_sampled(c: &mut Criterion) {
     let telemetry = ours(SamplingStrategy::AlwaysOn);
     group.bench_function("telemetry_core", |b| b.iter(|| our_span(&telemetry)));
     report_drops("telemetry_core", &telemetry);
+    group.bench_function("telemetry_core_lazy", |b| {
+        b.iter(|| our_lazy_span(&telemetry))
+    });
+    report_drops("telemetry_core_lazy", &telemetry);
 
     let (provider, tracer) = otel_tracer();
     group.bench_function("opentelemetry_sdk", |b| {
@@ -187,6 +208,10 @@ fn bench_sampled_out(c: &mut Criterion) {
     c.bench_function("sampled_out_span", |b| b.iter(|| our_span(&telemetry)));
     let ratio = ours(SamplingStrategy::ratio(0.0));
     c.bench_function("sampled_out_span_ratio", |b| b.iter(|| our_span(&ratio)));
+    let mut lazy = c.benchmark_group("sampled_out_span_lazy");
+    lazy.bench_function("always_off", |b| b.iter(|| our_lazy_span(&telemetry)));
+    lazy.bench_function("ratio_0", |b| b.iter(|| our_lazy_span(&ratio)));
+    lazy.finish();
 }
 
 fn bench_child(c: &mut Criterion) {

@@ -1,10 +1,13 @@
 //! Hands events to exporters: one bounded queue and one worker thread per exporter.
 //!
-//! The producer side (span end) does a `try_send` and two relaxed counter updates: no lock
-//! and no syscall. The worker polls its queue on a short interval and is woken early only when
-//! the queue passes a high-water mark, so a busy application never pays for a wake-up per
-//! span. Flush and shutdown travel on a separate control channel; the worker drains the queue
-//! after receiving them, so every event accepted before the call is handled before it returns.
+//! The producer side (span end) pushes into its own thread's buffer ([`Handoff`]): one relaxed
+//! `fetch_add`, an uncontended lock, no syscall. The worker takes every thread's buffer whole
+//! on a short interval, and is woken early only when the queue crosses a high-water mark (once
+//! per crossing), so a busy application never pays for a wake-up per span and the worker's
+//! cost per event stays a move. A full queue follows the [`OverflowPolicy`]. Flush and shutdown
+//! travel on a separate control channel; the worker collects every thread's buffer after
+//! receiving them, so every event accepted before the call (on any thread, also one that has
+//! exited) is handled before it returns.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -12,13 +15,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, TrySendError};
 use futures::FutureExt;
 use parking_lot::Mutex;
 use telemetry_types::{EventKind, TelemetryEvent};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
+use crate::handoff::Handoff;
+use crate::overflow::OverflowPolicy;
 
 /// Largest batch handed to one `export_batch` call.
 const MAX_BATCH: usize = 4096;
@@ -46,9 +50,17 @@ pub struct ExporterStats {
     pub enabled: bool,
 }
 
+/// The state shared by the slot (producers) and its worker.
+struct Shared {
+    handoff: Handoff,
+    counters: Counters,
+    wake: Notify,
+    /// A wait for room timed out: drop at once until the worker has drained below half.
+    stalled: AtomicBool,
+}
+
 #[derive(Default)]
 struct Counters {
-    accepted: AtomicU64,
     dropped: AtomicU64,
     exported: AtomicU64,
     failed: AtomicU64,
@@ -64,11 +76,11 @@ enum Control {
 pub(crate) struct ExporterSlot {
     name: Arc<str>,
     capabilities: ExporterCapabilities,
-    tx: Sender<TelemetryEvent>,
     control: mpsc::UnboundedSender<Control>,
-    wake: Arc<Notify>,
-    high_water: usize,
-    counters: Arc<Counters>,
+    shared: Arc<Shared>,
+    capacity: u64,
+    high_water: u64,
+    overflow: OverflowPolicy,
     enabled: AtomicBool,
     closed: AtomicBool,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -76,20 +88,25 @@ pub(crate) struct ExporterSlot {
 
 impl ExporterSlot {
     /// Starts the worker thread of `exporter`.
-    pub(crate) fn start(exporter: Arc<dyn TelemetryExporter>) -> std::io::Result<Self> {
+    pub(crate) fn start(
+        exporter: Arc<dyn TelemetryExporter>,
+        overflow: OverflowPolicy,
+    ) -> std::io::Result<Self> {
         let name: Arc<str> = exporter.name().into();
         let capabilities = exporter.capabilities();
-        let capacity = capabilities.queue_capacity.max(1);
-        let (tx, rx) = crossbeam_channel::bounded(capacity);
+        let capacity = capabilities.queue_capacity.max(1) as u64;
         let (control, control_rx) = mpsc::unbounded_channel();
-        let wake = Arc::new(Notify::new());
-        let counters = Arc::new(Counters::default());
+        let shared = Arc::new(Shared {
+            handoff: Handoff::new(),
+            counters: Counters::default(),
+            wake: Notify::new(),
+            stalled: AtomicBool::new(false),
+        });
         let worker = Worker {
             exporter,
-            rx,
+            shared: shared.clone(),
             control: control_rx,
-            wake: wake.clone(),
-            counters: counters.clone(),
+            half: capacity / 2,
             last_error_log: None,
         };
         let thread = std::thread::Builder::new()
@@ -98,11 +115,11 @@ impl ExporterSlot {
         Ok(ExporterSlot {
             name,
             capabilities,
-            tx,
             control,
-            wake,
+            shared,
+            capacity,
             high_water: (capacity / 8).max(1),
-            counters,
+            overflow,
             enabled: AtomicBool::new(true),
             closed: AtomicBool::new(false),
             thread: Mutex::new(Some(thread)),
@@ -127,28 +144,66 @@ impl ExporterSlot {
         self.enabled.store(enabled, Relaxed);
     }
 
-    /// Queues `event` without waiting; a full queue drops it and counts the drop.
+    /// Queues `event`; a full queue follows the overflow policy (drop, or wait for room up to a
+    /// bound), and a drop is counted.
     #[inline]
     pub(crate) fn offer(&self, event: TelemetryEvent) {
-        // After shutdown the worker may still hold the receiver for a moment; an event queued
-        // then would never be read, so it is counted as dropped instead.
+        // After shutdown the worker may still be collecting for a moment; an event queued then
+        // would never be read, so it is counted as dropped instead.
         if self.closed.load(Relaxed) {
             self.count_drop();
             return;
         }
-        match self.tx.try_send(event) {
-            Ok(()) => {
-                self.counters.accepted.fetch_add(1, Relaxed);
-                if self.tx.len() >= self.high_water {
-                    self.wake.notify_one();
-                }
+        if self.shared.handoff.len() >= self.capacity {
+            self.overflow(event);
+            return;
+        }
+        self.push(event);
+    }
+
+    #[inline]
+    fn push(&self, event: TelemetryEvent) {
+        let before = self.shared.handoff.push(event);
+        if before + 1 == self.high_water {
+            self.shared.wake.notify_one();
+        }
+    }
+
+    /// The queue is full: drop, or wake the worker and wait for room up to the bound.
+    #[cold]
+    fn overflow(&self, event: TelemetryEvent) {
+        let OverflowPolicy::Wait(bound) = self.overflow else {
+            self.count_drop();
+            return;
+        };
+        if self.shared.stalled.load(Relaxed) {
+            self.count_drop();
+            return;
+        }
+        let deadline = Instant::now() + bound;
+        let mut spins = 0u32;
+        loop {
+            self.shared.wake.notify_one();
+            if self.shared.handoff.len() < self.capacity {
+                self.push(event);
+                return;
             }
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => self.count_drop(),
+            if self.closed.load(Relaxed) || Instant::now() >= deadline {
+                self.shared.stalled.store(true, Relaxed);
+                self.count_drop();
+                return;
+            }
+            spins += 1;
+            if spins < 16 {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(Duration::from_micros(200));
+            }
         }
     }
 
     fn count_drop(&self) {
-        let dropped = self.counters.dropped.fetch_add(1, Relaxed);
+        let dropped = self.shared.counters.dropped.fetch_add(1, Relaxed);
         if dropped.is_power_of_two() {
             tracing::warn!(exporter = %self.name, dropped = dropped + 1, "exporter queue full or shut down; dropping events");
         }
@@ -183,6 +238,7 @@ impl ExporterSlot {
             return Ok(());
         }
         let result = self.call(Control::Shutdown).await;
+        self.shared.handoff.close();
         // The worker has answered and returns right after; detach it instead of blocking here.
         drop(self.thread.lock().take());
         result
@@ -234,26 +290,33 @@ impl ExporterSlot {
     }
 
     pub(crate) fn stats(&self) -> ExporterStats {
-        let c = &self.counters;
+        let c = &self.shared.counters;
         ExporterStats {
             name: self.name.to_string(),
-            accepted: c.accepted.load(Relaxed),
+            accepted: self.shared.handoff.accepted(),
             dropped: c.dropped.load(Relaxed),
             exported: c.exported.load(Relaxed),
             failed: c.failed.load(Relaxed),
             panics: c.panics.load(Relaxed),
-            queued: self.tx.len() as u64,
+            queued: self.shared.handoff.len(),
             enabled: self.enabled.load(Relaxed),
         }
     }
 }
 
+impl Drop for ExporterSlot {
+    fn drop(&mut self) {
+        // Threads forget their buffer for this exporter the next time they register one.
+        self.shared.handoff.close();
+    }
+}
+
 struct Worker {
     exporter: Arc<dyn TelemetryExporter>,
-    rx: Receiver<TelemetryEvent>,
+    shared: Arc<Shared>,
     control: mpsc::UnboundedReceiver<Control>,
-    wake: Arc<Notify>,
-    counters: Arc<Counters>,
+    /// Below this length (after an exported batch) a stalled queue waits for room again.
+    half: u64,
     last_error_log: Option<Instant>,
 }
 
@@ -290,20 +353,32 @@ impl Worker {
                             return;
                         }
                     },
-                    () = self.wake.notified() => {}
+                    () = self.shared.wake.notified() => {}
                     () = tokio::time::sleep(POLL_INTERVAL) => {}
                 }
             }
         });
     }
 
-    /// Exports one batch if any event is queued; returns whether it did.
+    /// Exports what every thread has buffered, in batches of at most `MAX_BATCH`; returns
+    /// whether there was anything.
     async fn drain_once(&mut self) -> bool {
-        let batch: Vec<TelemetryEvent> = self.rx.try_iter().take(MAX_BATCH).collect();
-        if batch.is_empty() {
+        let mut events = self.shared.handoff.collect();
+        if events.is_empty() {
             return false;
         }
-        self.export(batch).await;
+        // Room is made batch by batch as the exporter takes them, so a producer waiting for
+        // room waits for one batch, not for the whole round.
+        while !events.is_empty() {
+            let rest = events.split_off(events.len().min(MAX_BATCH));
+            let count = events.len();
+            self.export(events).await;
+            self.shared.handoff.done(count);
+            if self.shared.handoff.len() < self.half {
+                self.shared.stalled.store(false, Relaxed);
+            }
+            events = rest;
+        }
         true
     }
 
@@ -318,15 +393,15 @@ impl Worker {
             .await;
         match outcome {
             Ok(Ok(())) => {
-                self.counters.exported.fetch_add(count, Relaxed);
+                self.shared.counters.exported.fetch_add(count, Relaxed);
             }
             Ok(Err(error)) => {
-                self.counters.failed.fetch_add(count, Relaxed);
+                self.shared.counters.failed.fetch_add(count, Relaxed);
                 self.log_error(&error.to_string());
             }
             Err(panic) => {
-                self.counters.failed.fetch_add(count, Relaxed);
-                self.counters.panics.fetch_add(1, Relaxed);
+                self.shared.counters.failed.fetch_add(count, Relaxed);
+                self.shared.counters.panics.fetch_add(1, Relaxed);
                 self.log_error(&format!("exporter panicked: {}", panic_message(&panic)));
             }
         }
@@ -339,7 +414,13 @@ impl Worker {
 
     async fn shut_down(&mut self) -> Result<(), String> {
         self.drain_all().await;
-        self.guarded(|e| e.shutdown()).await
+        let result = self.guarded(|e| e.shutdown()).await;
+        // A span that ended while shutdown began may have slipped in after the last drain:
+        // it can no longer be delivered, so it is counted as dropped rather than left behind.
+        let late = self.shared.handoff.collect().len();
+        self.shared.handoff.done(late);
+        self.shared.counters.dropped.fetch_add(late as u64, Relaxed);
+        result
     }
 
     /// Runs a flush or shutdown call with panics caught.
@@ -353,7 +434,7 @@ impl Worker {
         match AssertUnwindSafe(call(&*self.exporter)).catch_unwind().await {
             Ok(result) => result.map_err(|e| e.to_string()),
             Err(panic) => {
-                self.counters.panics.fetch_add(1, Relaxed);
+                self.shared.counters.panics.fetch_add(1, Relaxed);
                 Err(format!("exporter panicked: {}", panic_message(&panic)))
             }
         }

@@ -45,7 +45,13 @@ pub struct ExporterCapabilities {
     /// Whether the exporter wants span inputs and outputs; when `false` it gets records
     /// without them.
     pub include_io: bool,
-    /// Capacity of this exporter's queue in the core; events beyond it are dropped and counted.
+    /// Capacity of this exporter's queue in the core, in events (default 65 536; a root span
+    /// with no child is four events for an exporter that wants all kinds). When it is full,
+    /// the [`OverflowPolicy`](crate::OverflowPolicy) chosen with
+    /// [`TelemetryBuilder::overflow_policy`](crate::TelemetryBuilder::overflow_policy)
+    /// applies: by default the recording thread waits up to 100 ms for room, then the event is
+    /// dropped and counted ([`Telemetry::stats`](crate::Telemetry::stats));
+    /// `OverflowPolicy::DropNewest` drops at once.
     pub queue_capacity: usize,
 }
 

@@ -8,6 +8,11 @@
 //! rest, in bounded memory). When to use which, the policies, bounds and counters:
 //! `docs/SAMPLING.md` in the repository.
 //!
+//! On a hot path, [`Telemetry::span_with`] takes the attributes as a closure that runs only if
+//! the span is sampled (`#[with_span]` expands to it); events reach each exporter's worker in
+//! per-thread batches, and a full queue follows the [`OverflowPolicy`] (wait up to 100 ms for
+//! room by default, or drop).
+//!
 //! This crate is the facade: it re-exports the data types of `telemetry-types` (and, with the
 //! default `macros` feature, the instrumentation macros), so an application depends on it alone.
 //!
@@ -41,11 +46,15 @@
 #[doc(hidden)]
 #[path = "macro_support.rs"]
 pub mod __private;
+mod clock;
 mod context;
 mod dispatch;
 mod exporter;
+mod handoff;
+mod ids;
 mod instrument;
 mod lifecycle;
+mod overflow;
 #[cfg(feature = "macros")]
 mod panic_message;
 pub mod processors;
@@ -63,9 +72,10 @@ pub use context::{Context, ContextResolver, WithContext, set_context_resolver};
 pub use dispatch::ExporterStats;
 pub use exporter::{ExportError, ExporterCapabilities, TelemetryExporter};
 pub use instrument::{FutureExt, spawn, spawn_thread};
+pub use overflow::{DEFAULT_OVERFLOW_WAIT, OverflowPolicy};
 pub use registry::{Registry, Selector, resolve_telemetry};
 pub use sampling::InvalidRatio;
-pub use span::{Span, SpanBuilder, SpanRef, current_span};
+pub use span::{AttributeSource, Lazy, Span, SpanBuilder, SpanRef, TypedAttributes, current_span};
 pub use tail::{
     DEFAULT_DECISION_WAIT, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES, NamedPolicy, TAIL_REASON_KEY,
     TailConfigError, TailPolicy, TailSampling, TailStats,

@@ -71,8 +71,10 @@ impl Lifecycle {
     }
 
     /// Creates the shared state of a trace starting here and emits `trace_started`.
+    #[allow(clippy::too_many_arguments)] // the parts of a trace's start, each needed once
     pub(crate) fn open_trace(
         &self,
+        start_time: Timestamp,
         name: &Str,
         trace_id: TraceId,
         root_span_id: SpanId,
@@ -84,7 +86,7 @@ impl Lifecycle {
             trace_id,
             name: name.clone(),
             root_span_id,
-            start_time: Timestamp::now(),
+            start_time,
             attributes: self.trace_attributes(fields, baggage),
             has_error: AtomicBool::new(false),
             expired: AtomicBool::new(false),
@@ -196,7 +198,7 @@ impl Lifecycle {
             service_name: self.service_name.clone(),
             root_span_id: trace.root_span_id,
             start_time: trace.start_time,
-            end_time: end.or_else(|| (kind == EventKind::TraceEnded).then(Timestamp::now)),
+            end_time: end.or_else(|| (kind == EventKind::TraceEnded).then(crate::clock::now)),
             has_error: trace.has_error.load(Relaxed),
             incomplete: trace.expired.load(Relaxed),
             attributes: TraceAttributes::clone(&trace.attributes),

@@ -65,14 +65,15 @@ impl Drop for Guard {
 /// Starts the span of an instrumented call, or returns `None` (one branch) when no telemetry
 /// is configured anywhere.
 #[inline]
-pub fn start(
+pub fn start<A: crate::TypedAttributes>(
     telemetry: Option<&str>,
     name: impl FnOnce() -> Str,
-    attributes: impl FnOnce() -> crate::SpanAttributes,
+    attributes: impl FnOnce() -> A,
 ) -> Option<Span> {
     let telemetry = resolve_telemetry(telemetry)?;
     crate::panic_message::install();
-    Some(telemetry.span(name(), attributes()).start())
+    // The lazy entry point: a sampled-out call never builds its attributes.
+    Some(telemetry.span_with(name(), attributes).start())
 }
 
 /// Arguments that can be recorded as a span's input: every `serde::Serialize` type.

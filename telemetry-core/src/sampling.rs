@@ -1,6 +1,7 @@
 //! Sampling: decided once per trace at its root, refined per span type, changeable at run time.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use arc_swap::ArcSwap;
 use telemetry_types::{SamplingContext, SamplingStrategy, SpanId, SpanType, ratio_sampled};
@@ -43,17 +44,39 @@ pub(crate) fn check_strategy(strategy: &SamplingStrategy) -> Result<(), InvalidR
 /// The sampler of one telemetry instance.
 pub(crate) struct Sampler {
     state: ArcSwap<SamplerState>,
+    /// The strategy samples no root at all (always-off, ratio 0): a root is sampled out on
+    /// this one load, before the state is read.
+    roots_off: AtomicBool,
+    /// Serializes strategy changes, so the flag and the state always agree.
+    strategy_writes: parking_lot::Mutex<()>,
+}
+
+/// Whether `strategy` samples out every root whatever its trace id.
+fn samples_no_root(strategy: &SamplingStrategy) -> bool {
+    match strategy {
+        SamplingStrategy::AlwaysOff => true,
+        SamplingStrategy::Ratio { probability } => probability.is_nan() || *probability <= 0.0,
+        _ => false,
+    }
 }
 
 impl Sampler {
     pub(crate) fn new(strategy: SamplingStrategy) -> Self {
         Sampler {
+            roots_off: AtomicBool::new(samples_no_root(&strategy)),
+            strategy_writes: parking_lot::Mutex::new(()),
             state: ArcSwap::from_pointee(SamplerState {
                 strategy,
                 type_ratios: [1.0; 12],
                 type_enabled: [true; 12],
             }),
         }
+    }
+
+    /// Whether no root is sampled whatever its trace id (always-off, ratio 0).
+    #[inline]
+    pub(crate) fn roots_off(&self) -> bool {
+        self.roots_off.load(Relaxed)
     }
 
     /// Decides for a trace root.
@@ -88,7 +111,10 @@ impl Sampler {
     }
 
     pub(crate) fn set_strategy(&self, strategy: SamplingStrategy) {
+        let off = samples_no_root(&strategy);
+        let _serialized = self.strategy_writes.lock();
         self.update(|s| s.strategy = strategy.clone());
+        self.roots_off.store(off, Relaxed);
     }
 
     pub(crate) fn strategy(&self) -> SamplingStrategy {

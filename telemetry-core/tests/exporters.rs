@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use telemetry_core::testing::InMemoryExporter;
 use telemetry_core::{
-    EventKind, EventKinds, ExportError, ExporterCapabilities, Telemetry, TelemetryEvent,
-    TelemetryExporter, attrs::*,
+    EventKind, EventKinds, ExportError, ExporterCapabilities, OverflowPolicy, Telemetry,
+    TelemetryEvent, TelemetryExporter, attrs::*,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -111,7 +111,10 @@ impl TelemetryExporter for Failing {
 async fn slow_failing_and_panicking_exporters_do_not_affect_the_app_or_each_other() {
     let good = InMemoryExporter::new();
     let seen = Arc::new(AtomicU64::new(0));
+    // Drop-newest: the application never waits for the slow exporter (the default policy
+    // would make it wait up to 100 ms for room instead; see `tests/handoff.rs`).
     let telemetry = Telemetry::builder("isolation")
+        .overflow_policy(OverflowPolicy::DropNewest)
         .exporter(Slow { seen: seen.clone() })
         .exporter(Panicky)
         .exporter(Failing)

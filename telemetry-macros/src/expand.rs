@@ -195,7 +195,7 @@ fn attributes_expr(options: &Options, attributes: &[(Ident, Expr, Option<Kind>)]
     let ty = format_ident!("{}", def.struct_name);
     if attributes.is_empty() {
         return quote! {
-            ::telemetry_core::SpanAttributes::#ty(::telemetry_core::attrs::#ty::default())
+            ::telemetry_core::attrs::#ty::default()
         };
     }
     let sets = attributes.iter().map(|(field, value, kind)| {
@@ -228,7 +228,7 @@ fn attributes_expr(options: &Options, attributes: &[(Ident, Expr, Option<Kind>)]
     quote! {{
         let mut __tm_attrs = ::telemetry_core::attrs::#ty::default();
         #(#sets)*
-        ::telemetry_core::SpanAttributes::#ty(__tm_attrs)
+        __tm_attrs
     }}
 }
 

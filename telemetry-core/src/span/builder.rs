@@ -11,6 +11,7 @@ use telemetry_types::{
     TraceAttributes, TraceId,
 };
 
+use super::attributes::AttributeSource;
 use super::shared::SpanShared;
 use super::{Span, SpanRef, to_json};
 use crate::context::{Context, Parent};
@@ -37,19 +38,21 @@ struct Extras {
 
 type LazyAttributes = Box<dyn FnOnce(&mut SpanAttributes) + Send>;
 
-/// Builds a span; get one from [`Telemetry::span`](crate::Telemetry::span) or
-/// [`Telemetry::trace`](crate::Telemetry::trace).
+/// Builds a span; get one from [`Telemetry::span`](crate::Telemetry::span),
+/// [`Telemetry::span_with`](crate::Telemetry::span_with) (attributes built only when sampled) or
+/// [`Telemetry::trace`](crate::Telemetry::trace). It borrows the telemetry handle, so building
+/// a span that ends up sampled out touches no reference count.
 #[must_use = "call .start() to start the span"]
-pub struct SpanBuilder {
-    lifecycle: Arc<Lifecycle>,
+pub struct SpanBuilder<'t, A: AttributeSource = SpanAttributes> {
+    lifecycle: &'t Arc<Lifecycle>,
     name: Str,
-    attributes: SpanAttributes,
+    attributes: A,
     parent: ParentChoice,
     extras: Option<Box<Extras>>,
 }
 
-impl SpanBuilder {
-    pub(crate) fn new(lifecycle: Arc<Lifecycle>, name: Str, attributes: SpanAttributes) -> Self {
+impl<'t, A: AttributeSource> SpanBuilder<'t, A> {
+    pub(crate) fn new(lifecycle: &'t Arc<Lifecycle>, name: Str, attributes: A) -> Self {
         SpanBuilder {
             lifecycle,
             name,
@@ -191,7 +194,7 @@ impl SpanBuilder {
     /// Decides where a new span goes: the sampling decision, made before anything is built.
     #[inline]
     fn place(&self, parent: &Parent, span_type: SpanType, name: &str) -> Placement {
-        let span_id = SpanId::random();
+        let span_id = crate::ids::span_id();
         match parent {
             Parent::Recording(parent) => {
                 if self.lifecycle.sampler.sample_child(span_type, span_id) {
@@ -221,7 +224,11 @@ impl SpanBuilder {
                 trace_state: remote.trace_state.clone(),
             },
             Parent::None => {
-                let trace_id = TraceId::random();
+                let trace_id = crate::ids::trace_id();
+                // Always-off and ratio 0: one relaxed load, no sampler state touched.
+                if self.lifecycle.sampler.roots_off() {
+                    return Placement::Unsampled { trace_id, span_id };
+                }
                 let sampling = SamplingContext {
                     trace_id,
                     name,
@@ -247,11 +254,14 @@ impl SpanBuilder {
         let SpanBuilder {
             lifecycle,
             name,
-            mut attributes,
-            extras,
+            attributes,
+            mut extras,
             ..
         } = self;
-        let mut extras = extras.map(|e| *e).unwrap_or_default();
+        // Most spans have no extras: fields are taken out of the box only when there is one, so
+        // the common span never builds (and drops) an empty `Extras` on the stack.
+        // One clock read for the span's start and, for a root, its trace's.
+        let now = crate::clock::now();
         let (trace, parent, parent_span_id, span_id) = match placement {
             Placement::Child { parent, span_id } => (
                 parent.trace.clone(),
@@ -265,8 +275,9 @@ impl SpanBuilder {
                 remote_parent,
                 trace_state,
             } => {
-                let fields = extras.trace_attributes.take();
+                let fields = extras.as_mut().and_then(|e| e.trace_attributes.take());
                 let trace = lifecycle.open_trace(
+                    now,
                     &name,
                     trace_id,
                     span_id,
@@ -280,7 +291,8 @@ impl SpanBuilder {
                 return Span::new(Parent::Unsampled { trace_id, span_id }, baggage);
             }
         };
-        if let Some(f) = extras.lazy_attributes.take() {
+        let mut attributes = attributes.into_attributes();
+        if let Some(f) = extras.as_mut().and_then(|e| e.lazy_attributes.take()) {
             f(&mut attributes);
         }
         let record = Arc::new(SpanRecord {
@@ -290,10 +302,13 @@ impl SpanBuilder {
             name,
             service_name: lifecycle.service_name.clone(),
             attributes,
-            input: extras.input,
+            input: extras.as_mut().and_then(|e| e.input.take()),
             output: None,
-            metadata: extras.metadata,
-            start_time: extras.start_time.unwrap_or_else(Timestamp::now),
+            metadata: extras
+                .as_mut()
+                .map(|e| std::mem::take(&mut e.metadata))
+                .unwrap_or_default(),
+            start_time: extras.as_ref().and_then(|e| e.start_time).unwrap_or(now),
             end_time: None,
             status: SpanStatus::Unset,
             error: None,
@@ -305,7 +320,7 @@ impl SpanBuilder {
         lifecycle.start_span(&record);
         let is_local_root = parent_span_id.is_none();
         let shared = Arc::new(SpanShared {
-            lifecycle,
+            lifecycle: lifecycle.clone(),
             trace_id: trace.trace_id,
             span_id,
             parent: parent_span_id,

@@ -5,6 +5,7 @@
 //! through the runtime's [`Lifecycle`](crate::lifecycle::Lifecycle); nothing here names the
 //! [`Telemetry`](crate::Telemetry) handle.
 
+mod attributes;
 mod builder;
 pub(crate) mod shared;
 
@@ -22,6 +23,7 @@ use crate::context::{Context, Parent};
 use crate::propagation::baggage::Baggage;
 use shared::SpanShared;
 
+pub use attributes::{AttributeSource, Lazy, TypedAttributes};
 pub use builder::SpanBuilder;
 
 /// A non-owning handle to a span: record attributes, usage, input/output, events and errors
@@ -124,7 +126,7 @@ impl SpanRef {
     /// `first_token` event.
     pub fn record_first_token(&self) {
         self.with_record(|r| {
-            let now = Timestamp::now();
+            let now = crate::clock::now();
             if let SpanAttributes::LlmGeneration(llm) = &mut r.attributes {
                 llm.time_to_first_token_ms =
                     Some(now.duration_since(r.start_time).as_secs_f64() * 1000.0);
@@ -184,7 +186,12 @@ impl SpanRef {
     /// Adds an event called `name` happening now.
     pub fn event(&self, name: impl Into<Str>) {
         if self.shared().is_some() {
-            self.add_event(SpanEvent::now(name));
+            // The span's own clock, so the event sits between its start and end.
+            self.add_event(SpanEvent {
+                name: name.into(),
+                time: crate::clock::now(),
+                attributes: Map::new(),
+            });
         }
     }
 
@@ -263,6 +270,7 @@ impl Span {
     }
 
     /// Ends the span.
+    #[inline]
     pub fn end(mut self) {
         self.finish(false, None);
     }
@@ -305,6 +313,7 @@ impl Span {
         });
     }
 
+    #[inline]
     fn finish(&mut self, ended_by_drop: bool, end_time: Option<Timestamp>) {
         if let Parent::Recording(shared) = std::mem::take(&mut self.r.state) {
             shared.finish(ended_by_drop, end_time);
@@ -313,6 +322,7 @@ impl Span {
 }
 
 impl Drop for Span {
+    #[inline]
     fn drop(&mut self) {
         self.finish(true, None);
     }

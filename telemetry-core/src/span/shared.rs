@@ -40,7 +40,7 @@ impl SpanShared {
         let Some(record) = Arc::get_mut(&mut shared_record) else {
             return;
         };
-        record.end_time = Some(end_time.unwrap_or_else(Timestamp::now));
+        record.end_time = Some(end_time.unwrap_or_else(crate::clock::now));
         record.ended_by_drop = ended_by_drop;
         let failed = record.status == SpanStatus::Error;
         if failed || !record.errored_descendants.is_empty() {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use telemetry_types::{SpanId, SpanRecord, Timestamp, TraceId};
+use telemetry_types::{SpanId, SpanRecord, TraceId};
 
 /// A held trace as the policies see it: its spans (after processors) and its root, when the
 /// root is among them.
@@ -35,7 +35,7 @@ impl<'a> TraceView<'a> {
         }
         let earliest = self.spans.iter().map(|s| s.start_time).min();
         earliest.map_or(Duration::ZERO, |start| {
-            Timestamp::now().duration_since(start)
+            crate::clock::now().duration_since(start)
         })
     }
 

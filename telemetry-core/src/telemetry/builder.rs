@@ -12,6 +12,7 @@ use super::Telemetry;
 use crate::dispatch::ExporterSlot;
 use crate::exporter::TelemetryExporter;
 use crate::lifecycle::Lifecycle;
+use crate::overflow::OverflowPolicy;
 use crate::processors::{
     ExcludeFields, IncludeIo, Pipeline, SensitiveDataFilter, SpanProcessor, Truncate,
 };
@@ -61,6 +62,7 @@ pub struct TelemetryBuilder {
     tail: Option<TailSampling>,
     shutdown_timeout: Duration,
     flush_timeout: Duration,
+    overflow: OverflowPolicy,
 }
 
 impl TelemetryBuilder {
@@ -82,6 +84,7 @@ impl TelemetryBuilder {
             tail: None,
             shutdown_timeout: Duration::from_secs(30),
             flush_timeout: Duration::from_secs(30),
+            overflow: OverflowPolicy::default(),
         }
     }
 
@@ -223,14 +226,26 @@ impl TelemetryBuilder {
         self
     }
 
+    /// What a span end does when an exporter's queue
+    /// ([`ExporterCapabilities::queue_capacity`](crate::ExporterCapabilities::queue_capacity),
+    /// 65 536 events by default) is full, for every exporter: wait for room up to a bound
+    /// (the default, 100 ms, so a burst is delivered whole) or drop at once. Drops are counted
+    /// either way; see [`OverflowPolicy`].
+    pub fn overflow_policy(mut self, policy: OverflowPolicy) -> Self {
+        self.overflow = policy;
+        self
+    }
+
     /// Validates the configuration and starts the exporters' workers.
     pub fn build(self) -> Result<Telemetry, BuildError> {
         self.validate()?;
+        // Calibrate the span clock now, not on the first span.
+        crate::clock::now();
         let pipeline = Pipeline::new(self.processors.clone(), self.data_processors());
         let mut exporters = Vec::with_capacity(self.exporters.len());
         for exporter in self.exporters {
             let name = exporter.name().to_owned();
-            let slot = ExporterSlot::start(exporter)
+            let slot = ExporterSlot::start(exporter, self.overflow)
                 .map_err(|source| BuildError::Worker { name, source })?;
             exporters.push(slot);
         }

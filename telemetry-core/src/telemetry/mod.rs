@@ -19,7 +19,7 @@ use crate::dispatch::{ExporterSlot, ExporterStats};
 use crate::exporter::ExportError;
 use crate::lifecycle::Lifecycle;
 use crate::sampling::{InvalidRatio, check_ratio, check_strategy};
-use crate::span::SpanBuilder;
+use crate::span::{Lazy, SpanBuilder, TypedAttributes};
 use crate::tail::{TailConfigError, TailSampling, TailStats};
 
 pub use builder::{BuildError, TelemetryBuilder};
@@ -101,8 +101,35 @@ impl Telemetry {
     }
 
     /// A span of the current context (a child of the current span, or a root).
-    pub fn span(&self, name: impl Into<Str>, attributes: impl Into<SpanAttributes>) -> SpanBuilder {
-        SpanBuilder::new(self.inner.clone(), name.into(), attributes.into())
+    pub fn span(
+        &self,
+        name: impl Into<Str>,
+        attributes: impl Into<SpanAttributes>,
+    ) -> SpanBuilder<'_> {
+        SpanBuilder::new(&self.inner, name.into(), attributes.into())
+    }
+
+    /// A span of the current context whose attributes `attributes` builds only if the span is
+    /// sampled: the span type comes from the closure's return type, so the sampling decision
+    /// needs no value, and a sampled-out span costs the decision and nothing else (no
+    /// allocation, no attribute struct built or moved). The hot-path form of
+    /// [`span`](Self::span); `#[with_span]` expands to it.
+    ///
+    /// ```
+    /// use telemetry_core::{SamplingStrategy, Telemetry, attrs::LlmGeneration};
+    ///
+    /// let telemetry = Telemetry::builder("docs").sampling(SamplingStrategy::AlwaysOff).build().unwrap();
+    /// let span = telemetry
+    ///     .span_with("chat", || -> LlmGeneration { unreachable!("sampled out: never built") })
+    ///     .start();
+    /// assert!(!span.is_recording());
+    /// ```
+    pub fn span_with<A, F>(&self, name: impl Into<Str>, attributes: F) -> SpanBuilder<'_, Lazy<F>>
+    where
+        F: FnOnce() -> A,
+        A: TypedAttributes,
+    {
+        SpanBuilder::new(&self.inner, name.into(), Lazy(attributes))
     }
 
     /// A new trace: a root span, whatever is current.
@@ -110,7 +137,7 @@ impl Telemetry {
         &self,
         name: impl Into<Str>,
         attributes: impl Into<SpanAttributes>,
-    ) -> SpanBuilder {
+    ) -> SpanBuilder<'_> {
         self.span(name, attributes).root()
     }
 

@@ -7,6 +7,7 @@
 //! `telemetry-store/benches`, `telemetry-api/benches`) are not reachable as library calls;
 //! these scenarios are minimal re-statements of them over the public APIs.
 
+pub mod hot_path;
 pub mod pipeline;
 pub mod report;
 #[cfg(feature = "server")]
@@ -56,6 +57,8 @@ pub enum Scenario {
     ServerIngest,
     /// Queries over a SQLite store of --spans spans.
     Queries,
+    /// The span hot path on the application's thread (ns per span; see `hot_path.rs`).
+    HotPath,
 }
 
 /// Runs one scenario.
@@ -66,6 +69,7 @@ fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
         Scenario::CoreHttp => runtime.block_on(pipeline::core_http(spans)),
         Scenario::StoreIngest => runtime.block_on(store::store_ingest(spans)),
         Scenario::Queries => runtime.block_on(store::queries(spans)),
+        Scenario::HotPath => hot_path::hot_path(spans),
         #[cfg(feature = "server")]
         Scenario::ServerIngest => runtime.block_on(server::server_ingest(spans)),
         #[cfg(not(feature = "server"))]
