@@ -85,3 +85,36 @@ fn borrowed_spans_and_a_reused_buffer_give_the_same_request() {
     let back = otel::spans_from_request(decoded);
     assert_eq!(back.spans, vec![a, b]);
 }
+
+#[test]
+fn a_span_already_named_by_the_conventions_encodes_to_the_same_bytes() {
+    let mut llm = full_span(SpanType::LlmGeneration, false);
+    let conventional = otel::conventional_span_name(&llm).into_owned();
+    llm.name = conventional.clone().into();
+    let mut near = llm.clone();
+    near.name = conventional.replace(' ', "_").into();
+    let mut generic = full_span(SpanType::Generic, false);
+    generic.name = "plain".into();
+    let spans = [Arc::new(llm), Arc::new(near), Arc::new(generic)];
+    let request = otel::export_request(&spans);
+    let names: Vec<&str> = request.resource_spans[0].scope_spans[0]
+        .spans
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [conventional.as_str(), conventional.as_str(), "plain"]
+    );
+    let renamed: Vec<bool> = request.resource_spans[0].scope_spans[0]
+        .spans
+        .iter()
+        .map(|s| {
+            s.attributes
+                .iter()
+                .any(|kv| kv.key == otel::semconv::ours::SPAN_NAME)
+        })
+        .collect();
+    assert_eq!(renamed, [false, true, false]);
+    assert_same_bytes(&spans);
+}

@@ -59,8 +59,15 @@ pub fn encode_export_request<S: Borrow<SpanRecord>>(spans: &[S]) -> Vec<u8> {
 /// [`encode_export_request`] appending to `out`, so a caller can reuse one buffer across
 /// requests.
 pub fn encode_export_request_into<S: Borrow<SpanRecord>>(spans: &[S], out: &mut Vec<u8>) {
+    let Some(first) = spans.first() else { return };
+    let service: &str = &first.borrow().service_name;
+    // Most batches hold one service: no grouping needed.
+    if spans.iter().all(|s| &*s.borrow().service_name == service) {
+        resource_spans(service, spans.iter().map(Borrow::borrow), out);
+        return;
+    }
     for (service, group) in by_service(spans) {
-        resource_spans(service, &group, out);
+        resource_spans(service, group.into_iter(), out);
     }
 }
 
@@ -70,11 +77,10 @@ fn by_service<S: Borrow<SpanRecord>>(spans: &[S]) -> Vec<(&str, Vec<&SpanRecord>
     for span in spans {
         let span = span.borrow();
         let service: &str = &span.service_name;
-        // Most batches hold one service: try the last group first.
-        let index = match groups.iter().rposition(|(s, _)| *s == service) {
+        let index = match groups.iter().position(|(s, _)| *s == service) {
             Some(i) => i,
             None => {
-                groups.push((service, Vec::with_capacity(spans.len())));
+                groups.push((service, Vec::new()));
                 groups.len() - 1
             }
         };
@@ -86,7 +92,11 @@ fn by_service<S: Borrow<SpanRecord>>(spans: &[S]) -> Vec<(&str, Vec<&SpanRecord>
 // ExportTraceServiceRequest.resource_spans = 1; ResourceSpans: resource = 1,
 // scope_spans = 2, schema_url = 3; Resource.attributes = 1; ScopeSpans: scope = 1, spans = 2,
 // schema_url = 3; InstrumentationScope: name = 1, version = 2.
-fn resource_spans(service: &str, spans: &[&SpanRecord], out: &mut Vec<u8>) {
+fn resource_spans<'s>(
+    service: &str,
+    spans: impl Iterator<Item = &'s SpanRecord>,
+    out: &mut Vec<u8>,
+) {
     let resource_spans = proto::begin(out, 1);
     let resource = proto::begin(out, 1);
     ProtoAttrs::new(out, 1).put_str(sc::SERVICE_NAME, service);
@@ -115,14 +125,42 @@ fn span_body(span: &SpanRecord, out: &mut Vec<u8>) {
     if let Some(parent) = span.parent_span_id {
         proto::bytes(out, 4, &parent.to_bytes());
     }
-    let name = names::conventional_span_name(span);
-    proto::string(out, 5, &name);
+    let name = names::conventional_name_parts(span);
+    span_name(out, name);
     proto::varint_field(out, 6, names::span_kind(span.span_type()) as u64);
     proto::fixed64(out, 7, span.start_time.as_unix_nanos());
     proto::fixed64(out, 8, span.end_time.map_or(0, |t| t.as_unix_nanos()));
-    super::write_attributes(span, &name, &mut ProtoAttrs::new(out, 9));
+    let renamed = !is_name(name, &span.name);
+    super::write_attributes(span, renamed, &mut ProtoAttrs::new(out, 9));
     events(span, out);
     status(span, out);
+}
+
+/// `Span.name` (field 5) from the conventional name's parts, without joining them first.
+fn span_name(out: &mut Vec<u8>, (prefix, target): (&str, Option<&str>)) {
+    match target {
+        None => proto::string(out, 5, prefix),
+        Some(t) => {
+            out.push(5 << 3 | 2);
+            proto::varint(out, (prefix.len() + 1 + t.len()) as u64);
+            out.extend_from_slice(prefix.as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(t.as_bytes());
+        }
+    }
+}
+
+/// Whether `name` is the conventional name given in parts.
+fn is_name((prefix, target): (&str, Option<&str>), name: &str) -> bool {
+    match target {
+        None => prefix == name,
+        Some(t) => {
+            name.len() == prefix.len() + 1 + t.len()
+                && name.starts_with(prefix)
+                && name.as_bytes()[prefix.len()] == b' '
+                && name.ends_with(t)
+        }
+    }
 }
 
 // Event: time_unix_nano = 1, name = 2, attributes = 3. Same events, same order as
@@ -185,12 +223,7 @@ impl<'b> ProtoAttrs<'b> {
 
     /// One key/value; `value` writes the `AnyValue`'s body and says whether it succeeded (the
     /// whole key/value is taken back when not).
-    fn key_value(
-        &mut self,
-        prefix: &str,
-        key: &str,
-        value: impl FnOnce(&mut Vec<u8>) -> bool,
-    ) {
+    fn key_value(&mut self, prefix: &str, key: &str, value: impl FnOnce(&mut Vec<u8>) -> bool) {
         let buf = &mut *self.buf;
         let before = buf.len();
         let kv = proto::begin(buf, self.field);

@@ -37,7 +37,7 @@ pub const SCOPE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn span_to_otlp(span: &SpanRecord) -> Span {
     let mut w = AttrWriter::with_capacity(24 + span.metadata.len());
     let name = names::conventional_span_name(span).into_owned();
-    write_attributes(span, &name, &mut w);
+    write_attributes(span, name != *span.name, &mut w);
     Span {
         trace_id: span.trace_id.to_bytes().to_vec(),
         span_id: span.span_id.to_bytes().to_vec(),
@@ -56,15 +56,16 @@ pub fn span_to_otlp(span: &SpanRecord) -> Span {
 }
 
 /// Writes every attribute of the span, in the order both outputs ([`span_to_otlp`] and
-/// [`encode_export_request`]) carry them; `name` is the span's conventional name.
-fn write_attributes(span: &SpanRecord, name: &str, w: &mut impl AttrSink) {
+/// [`encode_export_request`]) carry them; `renamed` says the conventional span name differs
+/// from the span's own (which then goes into `ai_telemetry.span.name`).
+fn write_attributes(span: &SpanRecord, renamed: bool, w: &mut impl AttrSink) {
     let span_type = span.span_type();
     w.str(ours::SPAN_TYPE, Some(span_type.as_str()));
     w.str(
         sc::GEN_AI_OPERATION_NAME,
         names::operation_name(&span.attributes),
     );
-    if name != &*span.name {
+    if renamed {
         w.str(ours::SPAN_NAME, Some(&span.name));
     }
     typed::write(&span.attributes, w);

@@ -11,6 +11,7 @@ const FIXED64: u32 = 1;
 const LEN: u32 = 2;
 
 /// Appends `v` as a base-128 varint.
+#[inline]
 pub(crate) fn varint(buf: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         buf.push((v as u8) | 0x80);
@@ -19,16 +20,19 @@ pub(crate) fn varint(buf: &mut Vec<u8>, mut v: u64) {
     buf.push(v as u8);
 }
 
+#[inline]
 fn varint_len(v: u64) -> usize {
     // One byte per started group of 7 bits; 0 still takes one byte.
     (((64 - (v | 1).leading_zeros()) + 6) / 7) as usize
 }
 
+#[inline]
 fn tag(buf: &mut Vec<u8>, field: u32, wire_type: u32) {
     varint(buf, u64::from(field << 3 | wire_type));
 }
 
 /// A length-delimited field (bytes, string), always written.
+#[inline]
 pub(crate) fn bytes(buf: &mut Vec<u8>, field: u32, value: &[u8]) {
     tag(buf, field, LEN);
     varint(buf, value.len() as u64);
@@ -36,6 +40,7 @@ pub(crate) fn bytes(buf: &mut Vec<u8>, field: u32, value: &[u8]) {
 }
 
 /// A string field, left out when empty.
+#[inline]
 pub(crate) fn string(buf: &mut Vec<u8>, field: u32, value: &str) {
     if !value.is_empty() {
         bytes(buf, field, value.as_bytes());
@@ -43,12 +48,14 @@ pub(crate) fn string(buf: &mut Vec<u8>, field: u32, value: &str) {
 }
 
 /// A varint field (`int64`, `uint32`, enum), always written.
+#[inline]
 pub(crate) fn varint_always(buf: &mut Vec<u8>, field: u32, value: u64) {
     tag(buf, field, VARINT);
     varint(buf, value);
 }
 
 /// A varint field, left out when 0.
+#[inline]
 pub(crate) fn varint_field(buf: &mut Vec<u8>, field: u32, value: u64) {
     if value != 0 {
         varint_always(buf, field, value);
@@ -56,12 +63,14 @@ pub(crate) fn varint_field(buf: &mut Vec<u8>, field: u32, value: u64) {
 }
 
 /// A `fixed64` or `double` field given as its bits, always written.
+#[inline]
 pub(crate) fn fixed64_always(buf: &mut Vec<u8>, field: u32, bits: u64) {
     tag(buf, field, FIXED64);
     buf.extend_from_slice(&bits.to_le_bytes());
 }
 
 /// A `fixed64` field, left out when 0.
+#[inline]
 pub(crate) fn fixed64(buf: &mut Vec<u8>, field: u32, value: u64) {
     if value != 0 {
         fixed64_always(buf, field, value);
@@ -70,6 +79,7 @@ pub(crate) fn fixed64(buf: &mut Vec<u8>, field: u32, value: u64) {
 
 /// Opens a sub-message in `field`; pass the returned mark to [`end`] once its body is written.
 #[must_use]
+#[inline]
 pub(crate) fn begin(buf: &mut Vec<u8>, field: u32) -> usize {
     tag(buf, field, LEN);
     buf.push(0);
@@ -78,12 +88,19 @@ pub(crate) fn begin(buf: &mut Vec<u8>, field: u32) -> usize {
 
 /// Closes the sub-message opened at `mark`: writes its length, moving the body right when the
 /// length takes more than the one byte reserved.
+#[inline]
 pub(crate) fn end(buf: &mut Vec<u8>, mark: usize) {
     let len = buf.len() - mark;
     if len < 0x80 {
         buf[mark - 1] = len as u8;
-        return;
+    } else {
+        end_long(buf, mark, len);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn end_long(buf: &mut Vec<u8>, mark: usize, len: usize) {
     let extra = varint_len(len as u64) - 1;
     buf.resize(buf.len() + extra, 0);
     buf.copy_within(mark..mark + len, mark + extra);
