@@ -7,11 +7,13 @@
 //! `telemetry-store/benches`, `telemetry-api/benches`) are not reachable as library calls;
 //! these scenarios are minimal re-statements of them over the public APIs.
 
+pub mod discard_receiver;
 pub mod pipeline;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod store;
+pub mod twin;
 
 use std::path::PathBuf;
 
@@ -56,6 +58,9 @@ pub enum Scenario {
     ServerIngest,
     /// Queries over a SQLite store of --spans spans.
     Queries,
+    /// Ours vs the OpenTelemetry SDK + OTLP/HTTP exporter, one discarding receiver:
+    /// 25 × --spans with large queues, a 10 × --spans burst at the defaults.
+    Twin,
 }
 
 /// Runs one scenario.
@@ -66,6 +71,7 @@ fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
         Scenario::CoreHttp => runtime.block_on(pipeline::core_http(spans)),
         Scenario::StoreIngest => runtime.block_on(store::store_ingest(spans)),
         Scenario::Queries => runtime.block_on(store::queries(spans)),
+        Scenario::Twin => runtime.block_on(twin::twin(spans)),
         #[cfg(feature = "server")]
         Scenario::ServerIngest => runtime.block_on(server::server_ingest(spans)),
         #[cfg(not(feature = "server"))]
