@@ -77,7 +77,7 @@ impl Encoder {
                 )
             }
             WireFormat::OtlpJson => {
-                let spans: Vec<Arc<SpanRecord>> = ended(events).map(|span| span.clone()).collect();
+                let spans: Vec<Arc<SpanRecord>> = ended(events).cloned().collect();
                 let request = telemetry_otlp::export_request(&spans);
                 match serde_json::to_vec(&request) {
                     Ok(body) => (body, spans.len() as u64),

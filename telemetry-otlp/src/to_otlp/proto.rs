@@ -23,7 +23,7 @@ pub(crate) fn varint(buf: &mut Vec<u8>, mut v: u64) {
 #[inline]
 fn varint_len(v: u64) -> usize {
     // One byte per started group of 7 bits; 0 still takes one byte.
-    (((64 - (v | 1).leading_zeros()) + 6) / 7) as usize
+    (64 - (v | 1).leading_zeros()).div_ceil(7) as usize
 }
 
 #[inline]
