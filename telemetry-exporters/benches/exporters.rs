@@ -255,7 +255,10 @@ fn stages(c: &mut Criterion) {
     group.bench_function("otlp_map_and_encode", |b| {
         b.iter(|| black_box(telemetry_otlp::export_request(&records).encode_to_vec()))
     });
-    let protobuf = telemetry_otlp::export_request(&records).encode_to_vec();
+    group.bench_function("otlp_encode_direct", |b| {
+        b.iter(|| black_box(telemetry_otlp::encode_export_request(&records)))
+    });
+    let protobuf = telemetry_otlp::encode_export_request(&records);
     group.bench_function("gzip1_compress_protobuf", |b| {
         b.iter(|| {
             let mut encoder =

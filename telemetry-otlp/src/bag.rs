@@ -6,6 +6,9 @@ use serde_json::{Map, Value};
 
 use crate::value;
 
+/// Bags of at most this many attributes are searched by a scan instead of the hash index.
+const SCAN_MAX: usize = 12;
+
 /// Largest array index accepted when unflattening `prefix.N.field` keys.
 const MAX_INDEX: usize = 4096;
 
@@ -17,7 +20,9 @@ struct Entry {
 
 /// Attributes of one span: sorted by key (for prefix scans), with an index sorted by key
 /// hash (for the many point lookups, most of them of absent keys) and a one-word filter of
-/// the namespaces present (the text before the first dot) for prefix scans.
+/// the namespaces present (the text before the first dot) for prefix scans. A small bag (a
+/// `tracing` span's few fields) has no hash index: a scan comparing lengths first costs less
+/// than hashing each of the ~100 keys the mapping tries.
 pub(crate) struct Bag {
     entries: Vec<Entry>,
     by_hash: Vec<(u64, u32)>,
@@ -60,12 +65,15 @@ impl Bag {
                 false
             }
         });
-        let mut by_hash: Vec<(u64, u32)> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (key_hash(&e.key), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        by_hash.sort_unstable();
+        let mut by_hash: Vec<(u64, u32)> = Vec::new();
+        if entries.len() > SCAN_MAX {
+            by_hash = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (key_hash(&e.key), u32::try_from(i).unwrap_or(u32::MAX)))
+                .collect();
+            by_hash.sort_unstable();
+        }
         let namespaces = entries.iter().fold(0, |m, e| m | namespace_bit(&e.key));
         Bag {
             entries,
@@ -75,6 +83,13 @@ impl Bag {
     }
 
     fn index(&self, key: &str) -> Option<usize> {
+        if self.entries.len() <= SCAN_MAX {
+            return self
+                .entries
+                .iter()
+                .position(|e| e.key.len() == key.len() && e.key == key)
+                .filter(|i| self.entries[*i].live);
+        }
         if self.namespaces & namespace_bit(key) == 0 {
             return None;
         }
@@ -315,6 +330,22 @@ mod tests {
         assert_eq!(slot.as_deref(), Some("x"));
         let rest: Vec<_> = b.into_rest().map(|(k, _)| k).collect();
         assert_eq!(rest, vec!["b".to_owned()]);
+    }
+
+    #[test]
+    fn small_and_large_bags_find_the_same_keys() {
+        for n in [1usize, SCAN_MAX, SCAN_MAX + 1, 40] {
+            let keys: Vec<String> = (0..n).map(|i| format!("gen_ai.k{i}")).collect();
+            let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
+            let mut b = bag(&pairs);
+            for k in &keys {
+                assert!(b.has(k), "{n}: {k}");
+            }
+            assert!(!b.has("gen_ai.absent"), "{n}");
+            assert!(!b.has("gen_ai.k"), "{n}");
+            assert_eq!(b.take(&keys[0]), Some(value::string("v")));
+            assert!(!b.has(&keys[0]), "{n}: a taken key is gone");
+        }
     }
 
     #[test]

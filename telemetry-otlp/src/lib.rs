@@ -89,5 +89,6 @@ pub use names::{conventional_span_name, operation_name, span_kind};
 pub use native::{NATIVE_FORMAT, NATIVE_VERSION, NativeBatch, NativeResponse, write_native_batch};
 pub use table::{mapped_keys, mapping_table};
 pub use to_otlp::{
-    SCOPE_NAME, SCOPE_VERSION, export_request, export_scope, resource_for_service, span_to_otlp,
+    SCOPE_NAME, SCOPE_VERSION, encode_export_request, encode_export_request_into, export_request,
+    export_scope, resource_for_service, span_to_otlp,
 };

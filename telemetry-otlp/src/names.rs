@@ -156,7 +156,17 @@ pub fn span_kind(span_type: SpanType) -> SpanKind {
 /// The span name the conventions give the span (`"chat gpt-4o"`, `"execute_tool search"`,
 /// `"tools/call search"`, …); the span's own name where they give none.
 pub fn conventional_span_name(span: &SpanRecord) -> Cow<'_, str> {
-    let (prefix, target) = match &span.attributes {
+    match conventional_name_parts(span) {
+        (prefix, Some(t)) => Cow::Owned(format!("{prefix} {t}")),
+        (name, None) => Cow::Borrowed(name),
+    }
+}
+
+/// [`conventional_span_name`] in its parts: the name is `prefix` alone, or `prefix target`
+/// (joined by a space) when there is a target. Lets an encoder write the name without
+/// building it.
+pub(crate) fn conventional_name_parts(span: &SpanRecord) -> (&str, Option<&str>) {
+    match &span.attributes {
         SpanAttributes::McpToolCall(a) => (sc::MCP_METHOD_TOOLS_CALL, a.tool_name.as_deref()),
         SpanAttributes::ToolCall(a) => (op::EXECUTE_TOOL, a.tool_name.as_deref()),
         SpanAttributes::AgentRun(a) => (op::INVOKE_AGENT, a.agent_name.as_deref()),
@@ -171,10 +181,6 @@ pub fn conventional_span_name(span: &SpanRecord) -> Cow<'_, str> {
             operation_name(&span.attributes).unwrap_or(op::UPDATE_MEMORY),
             a.memory_store.as_deref(),
         ),
-        _ => return Cow::Borrowed(&span.name),
-    };
-    match target {
-        Some(t) => Cow::Owned(format!("{prefix} {t}")),
-        None => Cow::Borrowed(prefix),
+        _ => (&span.name, None),
     }
 }

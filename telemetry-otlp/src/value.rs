@@ -19,11 +19,6 @@ pub(crate) fn string(s: &str) -> Av {
     Av::StringValue(s.to_owned())
 }
 
-/// A `u64` as an OTLP int, saturating at `i64::MAX`.
-pub(crate) fn int(n: u64) -> Av {
-    Av::IntValue(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
 /// An array of strings.
 pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> Av {
     Av::ArrayValue(ArrayValue {

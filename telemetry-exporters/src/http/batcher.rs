@@ -111,10 +111,15 @@ impl Job {
         let events = payload.events;
         match self
             .client
-            .deliver(payload, || self.buffer.giving_up())
+            .deliver(
+                payload,
+                || self.buffer.giving_up(),
+                || self.buffer.mark_failing(),
+            )
             .await
         {
             Ok(accepted) => {
+                self.buffer.mark_answering();
                 let rejected = accepted.rejected.min(events);
                 counters.delivered.fetch_add(events - rejected, Relaxed);
                 counters.rejected.fetch_add(rejected, Relaxed);
@@ -124,6 +129,7 @@ impl Job {
                 }
             }
             Err(failure @ Failure::Rejected { .. }) => {
+                self.buffer.mark_answering();
                 counters.rejected.fetch_add(events, Relaxed);
                 tracing::warn!(exporter = %self.name, events, error = %failure, "server rejected a batch; not retried");
             }

@@ -33,6 +33,11 @@ pub(crate) struct Buffer {
     pub(crate) wake: Notify,
     /// Wakes flushes: a batch was resolved.
     pub(crate) resolved: Notify,
+    /// Wakes producers waiting for room: a batch left, the server started failing, or the
+    /// buffer closed.
+    room: Notify,
+    /// A request is being retried (the server is failing); cleared by the next answer.
+    failing: AtomicBool,
     pub(crate) counters: Arc<Counters>,
 }
 
@@ -47,6 +52,8 @@ impl Buffer {
             giving_up: AtomicBool::new(false),
             wake: Notify::new(),
             resolved: Notify::new(),
+            room: Notify::new(),
+            failing: AtomicBool::new(false),
             counters,
         }
     }
@@ -57,20 +64,65 @@ impl Buffer {
 
     /// Adds what fits, drops the rest (newest first) and counts it; returns the buffered
     /// length and the number dropped.
+    #[cfg(test)]
     pub(crate) fn push(
         &self,
         events: impl ExactSizeIterator<Item = TelemetryEvent>,
     ) -> (usize, u64) {
-        let offered = events.len();
+        let mut events = events;
+        let buffered = self.push_some(&mut events);
+        (buffered, events.len() as u64)
+    }
+
+    /// Adds what fits, waiting up to `wait` for room while the server is answering; drops
+    /// the rest (newest first). Returns the buffered length and the number dropped.
+    pub(crate) async fn push_or_wait(
+        &self,
+        events: Vec<TelemetryEvent>,
+        wait: Duration,
+    ) -> (usize, u64) {
+        let deadline = Instant::now() + wait;
+        let mut events = events.into_iter();
+        loop {
+            // Registered before looking, so a batch leaving in between still wakes us.
+            let mut room = std::pin::pin!(self.room.notified());
+            room.as_mut().enable();
+            let buffered = self.push_some(&mut events);
+            let left = Instant::now();
+            if events.len() == 0 || self.is_closed() || self.is_failing() || left >= deadline {
+                return (buffered, events.len() as u64);
+            }
+            self.wake.notify_one();
+            let _ = tokio::time::timeout(deadline - left, room).await;
+        }
+    }
+
+    /// Moves as many of `events` as fit into the buffer; returns the buffered length.
+    fn push_some(&self, events: &mut impl ExactSizeIterator<Item = TelemetryEvent>) -> usize {
         let mut queue = self.lock();
         let room = self.capacity.saturating_sub(queue.events.len());
-        let accepted = offered.min(room);
+        let accepted = events.len().min(room);
         if accepted > 0 && queue.since.is_none() {
             queue.since = Some(Instant::now());
         }
         queue.events.extend(events.take(accepted));
-        let dropped = (offered - accepted) as u64;
-        (queue.events.len(), dropped)
+        queue.events.len()
+    }
+
+    /// A try failed and is being retried: producers stop waiting for room.
+    pub(crate) fn mark_failing(&self) {
+        if !self.failing.swap(true, Relaxed) {
+            self.room.notify_waiters();
+        }
+    }
+
+    /// The server answered (accepted or refused): a full buffer is worth waiting on again.
+    pub(crate) fn mark_answering(&self) {
+        self.failing.store(false, Relaxed);
+    }
+
+    fn is_failing(&self) -> bool {
+        self.failing.load(Relaxed)
     }
 
     /// Takes the next batch if one is due: full, old enough, or wanted by a flush or shutdown.
@@ -90,7 +142,9 @@ impl Buffer {
         if queue.events.is_empty() {
             queue.since = None;
         }
+        drop(queue);
         self.in_flight.fetch_add(batch.len() as u64, Relaxed);
+        self.room.notify_waiters();
         Some(batch)
     }
 
@@ -146,6 +200,7 @@ impl Buffer {
     pub(crate) fn close(&self) {
         self.closed.store(true, Relaxed);
         self.wake.notify_one();
+        self.room.notify_waiters();
     }
 
     pub(crate) fn is_closed(&self) -> bool {

@@ -60,6 +60,7 @@ impl Client {
         &self,
         payload: &Payload,
         give_up: impl Fn() -> bool,
+        on_retry: impl Fn(),
     ) -> Result<Accepted, Failure> {
         let started = Instant::now();
         let policy = self.retry;
@@ -79,6 +80,7 @@ impl Client {
             })
             .notify(|failure, delay| {
                 self.counters.retries.fetch_add(1, Relaxed);
+                on_retry();
                 tracing::debug!(error = %failure, ?delay, "retrying export request");
             })
             .await

@@ -143,10 +143,17 @@ pub struct HttpExporterConfig {
     pub max_batch_bytes: usize,
     /// A batch is sent at the latest this long after its first event arrived.
     pub max_batch_delay: Duration,
-    /// Events held waiting for a request; when full, new events are dropped and counted.
-    /// Memory is bounded by this plus `max_concurrent_requests` batches in flight: about
-    /// 80 MiB for the default 65 536 typical LLM spans (see `docs/BENCHMARKS.md`).
+    /// Events held waiting for a request. Memory is bounded by this plus
+    /// `max_concurrent_requests` batches in flight: about 80 MiB for the default 65 536
+    /// typical LLM spans (see `docs/BENCHMARKS.md`). What happens when it is full is
+    /// `overflow_wait`.
     pub buffer_capacity: usize,
+    /// When the buffer is full and requests are going through, `export_batch` waits up to
+    /// this long for room (back-pressure on the core's queue, so a burst is delivered rather
+    /// than dropped); whatever still does not fit is dropped, newest first, and counted in
+    /// `dropped_overflow`. While the server is failing (a request is being retried) or after
+    /// shutdown it does not wait. `Duration::ZERO` drops at once.
+    pub overflow_wait: Duration,
     /// Requests in flight at once.
     pub max_concurrent_requests: usize,
     /// Retry policy.
@@ -162,8 +169,8 @@ pub struct HttpExporterConfig {
 
 impl HttpExporterConfig {
     /// OTLP protobuf with gzip to `endpoint`; 10 s timeout, batches of up to 2048 events,
-    /// 4 MiB or 1 s, a buffer of 65 536 events, 2 requests in flight, default retries, 10 s
-    /// for shutdown.
+    /// 4 MiB or 1 s, a buffer of 65 536 events waited on for up to 5 s when full, 2 requests
+    /// in flight, default retries, 10 s for shutdown.
     pub fn new(endpoint: impl Into<String>) -> Self {
         HttpExporterConfig {
             endpoint: endpoint.into(),
@@ -176,6 +183,7 @@ impl HttpExporterConfig {
             max_batch_bytes: 4 << 20,
             max_batch_delay: Duration::from_secs(1),
             buffer_capacity: 65_536,
+            overflow_wait: Duration::from_secs(5),
             max_concurrent_requests: 2,
             retry: RetryPolicy::default(),
             shutdown_timeout: Duration::from_secs(10),
@@ -235,6 +243,13 @@ impl HttpExporterConfig {
     /// Sets the buffer capacity, in events.
     pub fn buffer_capacity(mut self, events: usize) -> Self {
         self.buffer_capacity = events.max(1);
+        self
+    }
+
+    /// Sets how long a full buffer is waited on while requests go through (see
+    /// [`overflow_wait`](Self::overflow_wait)); `Duration::ZERO` drops at once.
+    pub fn overflow_wait(mut self, wait: Duration) -> Self {
+        self.overflow_wait = wait;
         self
     }
 

@@ -4,7 +4,6 @@ use std::io::Write;
 use std::sync::Arc;
 
 use flate2::write::GzEncoder;
-use prost::Message;
 use telemetry_types::{SpanRecord, TelemetryEvent};
 
 use super::config::{HttpCompression, WireFormat};
@@ -70,12 +69,15 @@ impl Encoder {
                 (out, written as u64)
             }
             WireFormat::OtlpProtobuf | WireFormat::OtlpGrpc => {
+                // Straight from the records, without the opentelemetry-proto structs.
                 let spans = spans_of(events);
-                let request = telemetry_otlp::export_request(&spans);
-                (request.encode_to_vec(), spans.len() as u64)
+                (
+                    telemetry_otlp::encode_export_request(&spans),
+                    spans.len() as u64,
+                )
             }
             WireFormat::OtlpJson => {
-                let spans = spans_of(events);
+                let spans: Vec<Arc<SpanRecord>> = ended(events).cloned().collect();
                 let request = telemetry_otlp::export_request(&spans);
                 match serde_json::to_vec(&request) {
                     Ok(body) => (body, spans.len() as u64),
@@ -87,14 +89,15 @@ impl Encoder {
 }
 
 /// The ended spans among `events` (OTLP carries nothing else; the exporter filters before).
-fn spans_of(events: &[TelemetryEvent]) -> Vec<Arc<SpanRecord>> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            TelemetryEvent::SpanEnded { span } => Some(span.clone()),
-            _ => None,
-        })
-        .collect()
+fn spans_of(events: &[TelemetryEvent]) -> Vec<&SpanRecord> {
+    ended(events).map(|span| &**span).collect()
+}
+
+fn ended(events: &[TelemetryEvent]) -> impl Iterator<Item = &Arc<SpanRecord>> {
+    events.iter().filter_map(|e| match e {
+        TelemetryEvent::SpanEnded { span } => Some(span),
+        _ => None,
+    })
 }
 
 fn compress(raw: Vec<u8>, compression: HttpCompression) -> std::io::Result<Vec<u8>> {

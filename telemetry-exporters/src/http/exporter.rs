@@ -20,8 +20,10 @@ use super::stats::{Counters, HttpExporterStats};
 ///
 /// # Delivery
 ///
-/// `export_batch` only appends to a buffer of `buffer_capacity` events and returns. When the
-/// buffer is full the **newest** events (the ones being offered) are dropped and counted in
+/// `export_batch` appends to a buffer of `buffer_capacity` events and returns. When the buffer
+/// is full and requests are going through, it waits up to `overflow_wait` (5 s by default)
+/// for room, so a burst slows the core's worker instead of being dropped; what still does not
+/// fit — at once while the server is failing — is dropped, **newest** first, and counted in
 /// [`HttpExporterStats::dropped_overflow`]; nothing already accepted is evicted. A background
 /// task on the tokio runtime of the first `export_batch` call cuts batches (by count, by
 /// bytes, and by age) and posts them, `max_concurrent_requests` at a time. A request is
@@ -227,7 +229,8 @@ impl TelemetryExporter for HttpExporter {
         self.export_batch(vec![event]).await
     }
 
-    /// Buffers the events (OTLP formats keep only `span_ended`); never waits for the network.
+    /// Buffers the events (OTLP formats keep only `span_ended`); waits only for room in a full
+    /// buffer, bounded by `overflow_wait`, never for a failing server.
     async fn export_batch(&self, mut events: Vec<TelemetryEvent>) -> Result<(), ExportError> {
         if self.inner.config.format.spans_only() {
             events.retain(|e| e.kind() == EventKind::SpanEnded);
@@ -246,7 +249,8 @@ impl TelemetryExporter for HttpExporter {
                 .fetch_add(events.len() as u64, Relaxed);
             return Err(e);
         }
-        let (buffered, dropped) = self.inner.buffer.push(events.into_iter());
+        let wait = self.inner.config.overflow_wait;
+        let (buffered, dropped) = self.inner.buffer.push_or_wait(events, wait).await;
         self.count_overflow(dropped);
         if buffered >= self.inner.config.max_batch_events {
             self.inner.buffer.wake.notify_one();

@@ -1,11 +1,10 @@
 //! Input/output, metadata, error, events and trace-level fields → OTLP.
 
-use opentelemetry_proto::tonic::common::v1::any_value::Value as Av;
 use opentelemetry_proto::tonic::trace::v1::span::Event;
 use serde_json::Value;
 use telemetry_types::{SpanAttributes, SpanError, SpanRecord, TraceAttributes};
 
-use super::writer::AttrWriter;
+use super::writer::{AttrSink, AttrWriter};
 use crate::names;
 use crate::semconv::{self as sc, openinference::MIME_JSON, ours};
 use crate::value;
@@ -27,7 +26,7 @@ pub(crate) fn looks_like_messages(value: &Value) -> bool {
 /// chat messages go to `gen_ai.input.messages`/`output.messages` (JSON text); anything else
 /// to `ai_telemetry.input`/`output` (a string as is, other values as JSON text with a
 /// `*.mime_type` of `application/json`).
-pub(crate) fn write_io(span: &SpanRecord, w: &mut AttrWriter) {
+pub(crate) fn write_io(span: &SpanRecord, w: &mut impl AttrSink) {
     if let SpanAttributes::ToolCall(_) | SpanAttributes::McpToolCall(_) = span.attributes {
         w.json(sc::GEN_AI_TOOL_CALL_ARGUMENTS, span.input.as_ref());
         w.json(sc::GEN_AI_TOOL_CALL_RESULT, span.output.as_ref());
@@ -51,7 +50,7 @@ pub(crate) fn write_io(span: &SpanRecord, w: &mut AttrWriter) {
     }
 }
 
-fn write_value(value: &Value, (messages, ours, mime): (&str, &str, &str), w: &mut AttrWriter) {
+fn write_value(value: &Value, (messages, ours, mime): (&str, &str, &str), w: &mut impl AttrSink) {
     match value {
         Value::String(s) => w.str(ours, Some(s)),
         v if looks_like_messages(v) => w.json(messages, Some(v)),
@@ -63,9 +62,9 @@ fn write_value(value: &Value, (messages, ours, mime): (&str, &str, &str), w: &mu
 }
 
 /// Writes metadata, errored descendants and `ended_by_drop`, and `error.type` on error.
-pub(crate) fn write_span_fields(span: &SpanRecord, w: &mut AttrWriter) {
+pub(crate) fn write_span_fields(span: &SpanRecord, w: &mut impl AttrSink) {
     for (k, v) in &span.metadata {
-        w.native(format!("{}{k}", ours::METADATA_PREFIX), v);
+        w.native(ours::METADATA_PREFIX, k, v);
     }
     if !span.errored_descendants.is_empty() {
         let ids: Vec<String> = span
@@ -84,7 +83,7 @@ pub(crate) fn write_span_fields(span: &SpanRecord, w: &mut AttrWriter) {
 }
 
 /// Writes the trace-level fields every span of the trace carries.
-pub(crate) fn write_trace(t: &TraceAttributes, w: &mut AttrWriter) {
+pub(crate) fn write_trace(t: &TraceAttributes, w: &mut impl AttrSink) {
     if t.is_empty() {
         return;
     }
@@ -94,7 +93,7 @@ pub(crate) fn write_trace(t: &TraceAttributes, w: &mut AttrWriter) {
     w.str(sc::DEPLOYMENT_ENVIRONMENT_NAME, t.environment.as_deref());
     w.str(sc::SERVICE_VERSION, t.release.as_deref());
     for (k, v) in &t.context {
-        w.native(format!("{}{k}", ours::TRACE_CONTEXT_PREFIX), v);
+        w.native(ours::TRACE_CONTEXT_PREFIX, k, v);
     }
 }
 
@@ -111,16 +110,23 @@ pub(crate) fn events(span: &SpanRecord) -> Vec<Event> {
             dropped_attributes_count: 0,
         })
         .collect();
-    let at = span.end_time.unwrap_or(span.start_time).as_unix_nanos();
+    let at = closing_event_time(span);
     if let SpanAttributes::EvalExecution(eval) = &span.attributes {
         let mut w = AttrWriter::with_capacity(4);
         super::evaluation_result(eval, &mut w);
         events.push(event(sc::GEN_AI_EVALUATION_RESULT_EVENT, at, w));
     }
     if let Some(error) = &span.error {
-        events.push(event(sc::EXCEPTION_EVENT, at, exception(error)));
+        let mut w = AttrWriter::with_capacity(5);
+        exception(error, &mut w);
+        events.push(event(sc::EXCEPTION_EVENT, at, w));
     }
     events
+}
+
+/// When the evaluation-result and exception events happened: the span's end (or start).
+pub(crate) fn closing_event_time(span: &SpanRecord) -> u64 {
+    span.end_time.unwrap_or(span.start_time).as_unix_nanos()
 }
 
 fn event(name: &str, time_unix_nano: u64, w: AttrWriter) -> Event {
@@ -132,15 +138,14 @@ fn event(name: &str, time_unix_nano: u64, w: AttrWriter) -> Event {
     }
 }
 
-fn exception(error: &SpanError) -> AttrWriter {
-    let mut w = AttrWriter::with_capacity(5);
+/// The attributes of the `exception` event of an error.
+pub(crate) fn exception(error: &SpanError, w: &mut impl AttrSink) {
     w.str(sc::EXCEPTION_TYPE, Some(&error.kind));
     w.str(sc::EXCEPTION_MESSAGE, Some(&error.message));
     w.strs(ours::ERROR_SOURCE_CHAIN, &error.source_chain);
-    w.raw(ours::ERROR_RETRYABLE, Av::BoolValue(error.retryable));
+    w.put_bool(ours::ERROR_RETRYABLE, error.retryable);
     w.str(
         ours::ERROR_CATEGORY,
         error.category.map(names::error_category),
     );
-    w
 }

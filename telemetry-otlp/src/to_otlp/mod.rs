@@ -1,6 +1,8 @@
 //! Outbound: our typed spans → OTLP spans and export requests.
 
 mod content;
+mod encode;
+mod proto;
 mod typed;
 mod writer;
 
@@ -15,7 +17,9 @@ use telemetry_types::{SpanAttributes, SpanRecord, SpanStatus};
 use crate::names;
 use crate::semconv::{self as sc, ours};
 use crate::value;
-use writer::AttrWriter;
+use writer::{AttrSink, AttrWriter};
+
+pub use encode::{encode_export_request, encode_export_request_into};
 
 pub(crate) use typed::evaluation_result;
 
@@ -32,27 +36,8 @@ pub const SCOPE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// [`export_request`]).
 pub fn span_to_otlp(span: &SpanRecord) -> Span {
     let mut w = AttrWriter::with_capacity(24 + span.metadata.len());
-    let span_type = span.span_type();
-    w.str(ours::SPAN_TYPE, Some(span_type.as_str()));
-    w.str(
-        sc::GEN_AI_OPERATION_NAME,
-        names::operation_name(&span.attributes),
-    );
     let name = names::conventional_span_name(span).into_owned();
-    if name != *span.name {
-        w.str(ours::SPAN_NAME, Some(&span.name));
-    }
-    typed::write(&span.attributes, &mut w);
-    content::write_io(span, &mut w);
-    content::write_span_fields(span, &mut w);
-    content::write_trace(&span.trace, &mut w);
-    if matches!(
-        span.attributes,
-        SpanAttributes::LlmGeneration(_) | SpanAttributes::AgentRun(_)
-    ) {
-        // The conventions group inference and agent spans by conversation.
-        w.str(sc::GEN_AI_CONVERSATION_ID, span.trace.session_id.as_deref());
-    }
+    write_attributes(span, name != *span.name, &mut w);
     Span {
         trace_id: span.trace_id.to_bytes().to_vec(),
         span_id: span.span_id.to_bytes().to_vec(),
@@ -60,13 +45,39 @@ pub fn span_to_otlp(span: &SpanRecord) -> Span {
             .parent_span_id
             .map_or_else(Vec::new, |p| p.to_bytes().to_vec()),
         name,
-        kind: names::span_kind(span_type) as i32,
+        kind: names::span_kind(span.span_type()) as i32,
         start_time_unix_nano: span.start_time.as_unix_nanos(),
         end_time_unix_nano: span.end_time.map_or(0, |t| t.as_unix_nanos()),
         attributes: w.out,
         events: content::events(span),
         status: status_of(span),
         ..Default::default()
+    }
+}
+
+/// Writes every attribute of the span, in the order both outputs ([`span_to_otlp`] and
+/// [`encode_export_request`]) carry them; `renamed` says the conventional span name differs
+/// from the span's own (which then goes into `ai_telemetry.span.name`).
+fn write_attributes(span: &SpanRecord, renamed: bool, w: &mut impl AttrSink) {
+    let span_type = span.span_type();
+    w.str(ours::SPAN_TYPE, Some(span_type.as_str()));
+    w.str(
+        sc::GEN_AI_OPERATION_NAME,
+        names::operation_name(&span.attributes),
+    );
+    if renamed {
+        w.str(ours::SPAN_NAME, Some(&span.name));
+    }
+    typed::write(&span.attributes, w);
+    content::write_io(span, w);
+    content::write_span_fields(span, w);
+    content::write_trace(&span.trace, w);
+    if matches!(
+        span.attributes,
+        SpanAttributes::LlmGeneration(_) | SpanAttributes::AgentRun(_)
+    ) {
+        // The conventions group inference and agent spans by conversation.
+        w.str(sc::GEN_AI_CONVERSATION_ID, span.trace.session_id.as_deref());
     }
 }
 

@@ -6,12 +6,12 @@ use telemetry_types::attrs::{
     MemoryUpdate, ModelParameters, RagQuery, ToolCall, Usage, WorkflowRun, WorkflowStep,
 };
 
-use super::writer::AttrWriter;
+use super::writer::AttrSink;
 use crate::names;
 use crate::semconv::{self as sc, ours};
 
 /// Writes the attributes of the span's type.
-pub(crate) fn write(attributes: &SpanAttributes, w: &mut AttrWriter) {
+pub(crate) fn write(attributes: &SpanAttributes, w: &mut impl AttrSink) {
     match attributes {
         SpanAttributes::AgentRun(a) => agent(a, w),
         SpanAttributes::WorkflowRun(a) => workflow_run(a, w),
@@ -26,13 +26,13 @@ pub(crate) fn write(attributes: &SpanAttributes, w: &mut AttrWriter) {
         SpanAttributes::EvalExecution(a) => eval(a, w),
         SpanAttributes::Generic(g) => {
             for (k, v) in &g.fields {
-                w.native(k.clone(), v);
+                w.native("", k, v);
             }
         }
     }
 }
 
-fn agent(a: &AgentRun, w: &mut AttrWriter) {
+fn agent(a: &AgentRun, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_AGENT_ID, a.agent_id.as_deref());
     w.str(sc::GEN_AI_AGENT_NAME, a.agent_name.as_deref());
     w.str(sc::GEN_AI_AGENT_DESCRIPTION, a.description.as_deref());
@@ -47,7 +47,7 @@ fn agent(a: &AgentRun, w: &mut AttrWriter) {
     w.str(sc::GEN_AI_PROVIDER_NAME, a.provider.as_deref());
 }
 
-fn workflow_run(a: &WorkflowRun, w: &mut AttrWriter) {
+fn workflow_run(a: &WorkflowRun, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_WORKFLOW_NAME, a.workflow_name.as_deref());
     w.str(ours::WORKFLOW_ID, a.workflow_id.as_deref());
     w.str(ours::WORKFLOW_RUN_ID, a.run_id.as_deref());
@@ -61,7 +61,7 @@ fn workflow_run(a: &WorkflowRun, w: &mut AttrWriter) {
     );
 }
 
-fn workflow_step(a: &WorkflowStep, w: &mut AttrWriter) {
+fn workflow_step(a: &WorkflowStep, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_WORKFLOW_NAME, a.workflow_name.as_deref());
     w.str(ours::WORKFLOW_ID, a.workflow_id.as_deref());
     w.str(ours::WORKFLOW_RUN_ID, a.run_id.as_deref());
@@ -73,7 +73,7 @@ fn workflow_step(a: &WorkflowStep, w: &mut AttrWriter) {
     w.bool(ours::WORKFLOW_RESUMED, a.resumed);
 }
 
-fn llm(a: &LlmGeneration, w: &mut AttrWriter) {
+fn llm(a: &LlmGeneration, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_REQUEST_MODEL, a.model.as_deref());
     w.str(sc::GEN_AI_PROVIDER_NAME, a.provider.as_deref());
     w.str(ours::LLM_RESULT_TYPE, a.result_type.map(names::result_type));
@@ -96,7 +96,7 @@ fn llm(a: &LlmGeneration, w: &mut AttrWriter) {
     }
 }
 
-fn parameters(p: &ModelParameters, w: &mut AttrWriter) {
+fn parameters(p: &ModelParameters, w: &mut impl AttrSink) {
     w.f64(sc::GEN_AI_REQUEST_TEMPERATURE, p.temperature);
     w.u64(sc::GEN_AI_REQUEST_MAX_TOKENS, p.max_tokens);
     w.f64(sc::GEN_AI_REQUEST_TOP_P, p.top_p);
@@ -108,7 +108,7 @@ fn parameters(p: &ModelParameters, w: &mut AttrWriter) {
     w.u64(sc::GEN_AI_REQUEST_CHOICE_COUNT, p.choice_count);
 }
 
-fn usage(u: &Usage, w: &mut AttrWriter) {
+fn usage(u: &Usage, w: &mut impl AttrSink) {
     w.u64(sc::GEN_AI_USAGE_INPUT_TOKENS, u.input_tokens);
     w.u64(sc::GEN_AI_USAGE_OUTPUT_TOKENS, u.output_tokens);
     w.u64(ours::USAGE_TOTAL_TOKENS, u.total_tokens);
@@ -123,7 +123,7 @@ fn usage(u: &Usage, w: &mut AttrWriter) {
     w.u64(sc::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoning_tokens);
 }
 
-fn cost(c: &Cost, w: &mut AttrWriter) {
+fn cost(c: &Cost, w: &mut impl AttrSink) {
     w.f64(ours::COST_INPUT, c.input);
     w.f64(ours::COST_OUTPUT, c.output);
     w.f64(ours::COST_CACHE_READ, c.cache_read);
@@ -133,7 +133,7 @@ fn cost(c: &Cost, w: &mut AttrWriter) {
     w.str(ours::COST_CURRENCY, c.currency.as_deref());
 }
 
-fn tool(a: &ToolCall, w: &mut AttrWriter) {
+fn tool(a: &ToolCall, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_TOOL_NAME, a.tool_name.as_deref());
     w.str(ours::TOOL_ID, a.tool_id.as_deref());
     w.str(sc::GEN_AI_TOOL_CALL_ID, a.call_id.as_deref());
@@ -142,7 +142,7 @@ fn tool(a: &ToolCall, w: &mut AttrWriter) {
     w.bool(ours::TOOL_SUCCESS, a.success);
 }
 
-fn mcp(a: &McpToolCall, w: &mut AttrWriter) {
+fn mcp(a: &McpToolCall, w: &mut impl AttrSink) {
     w.str(sc::MCP_METHOD_NAME, Some(sc::MCP_METHOD_TOOLS_CALL));
     w.str(sc::GEN_AI_TOOL_NAME, a.tool_name.as_deref());
     w.str(ours::TOOL_ID, a.tool_id.as_deref());
@@ -160,7 +160,7 @@ fn mcp(a: &McpToolCall, w: &mut AttrWriter) {
     w.str(sc::MCP_PROTOCOL_VERSION, a.protocol_version.as_deref());
 }
 
-fn memory_lookup(a: &MemoryLookup, w: &mut AttrWriter) {
+fn memory_lookup(a: &MemoryLookup, w: &mut impl AttrSink) {
     w.str(ours::MEMORY_STORE, a.memory_store.as_deref());
     w.str(
         ours::MEMORY_OPERATION,
@@ -175,7 +175,7 @@ fn memory_lookup(a: &MemoryLookup, w: &mut AttrWriter) {
     }
 }
 
-fn memory_update(a: &MemoryUpdate, w: &mut AttrWriter) {
+fn memory_update(a: &MemoryUpdate, w: &mut impl AttrSink) {
     w.str(ours::MEMORY_STORE, a.memory_store.as_deref());
     w.str(
         ours::MEMORY_OPERATION,
@@ -187,7 +187,7 @@ fn memory_update(a: &MemoryUpdate, w: &mut AttrWriter) {
     w.u64(ours::MEMORY_RECORD_COUNT, a.record_count);
 }
 
-fn rag(a: &RagQuery, w: &mut AttrWriter) {
+fn rag(a: &RagQuery, w: &mut impl AttrSink) {
     w.str(ours::RAG_VECTOR_STORE, a.vector_store.as_deref());
     w.str(sc::GEN_AI_DATA_SOURCE_ID, a.index.as_deref());
     w.str(sc::GEN_AI_RETRIEVAL_QUERY_TEXT, a.query.as_deref());
@@ -199,7 +199,7 @@ fn rag(a: &RagQuery, w: &mut AttrWriter) {
     }
 }
 
-fn embedding(a: &EmbeddingGeneration, w: &mut AttrWriter) {
+fn embedding(a: &EmbeddingGeneration, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_REQUEST_MODEL, a.model.as_deref());
     w.str(sc::GEN_AI_PROVIDER_NAME, a.provider.as_deref());
     w.u64(ours::EMBEDDINGS_INPUT_COUNT, a.input_count);
@@ -218,14 +218,14 @@ fn embedding(a: &EmbeddingGeneration, w: &mut AttrWriter) {
 
 /// The `gen_ai.evaluation.*` attributes, shared by the span and its `gen_ai.evaluation.result`
 /// event.
-pub(crate) fn evaluation_result(a: &EvalExecution, w: &mut AttrWriter) {
+pub(crate) fn evaluation_result(a: &EvalExecution, w: &mut impl AttrSink) {
     w.str(sc::GEN_AI_EVALUATION_NAME, a.metric.as_deref());
     w.f64(sc::GEN_AI_EVALUATION_SCORE_VALUE, a.score);
     w.str(sc::GEN_AI_EVALUATION_SCORE_LABEL, a.label.as_deref());
     w.str(sc::GEN_AI_EVALUATION_EXPLANATION, a.reason.as_deref());
 }
 
-fn eval(a: &EvalExecution, w: &mut AttrWriter) {
+fn eval(a: &EvalExecution, w: &mut impl AttrSink) {
     evaluation_result(a, w);
     w.str(ours::EVAL_EVALUATOR, a.evaluator.as_deref());
     w.bool(ours::EVAL_PASSED, a.passed);

@@ -7,12 +7,14 @@
 //! `telemetry-store/benches`, `telemetry-api/benches`) are not reachable as library calls;
 //! these scenarios are minimal re-statements of them over the public APIs.
 
+pub mod discard_receiver;
 pub mod hot_path;
 pub mod pipeline;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod store;
+pub mod twin;
 
 use std::path::PathBuf;
 
@@ -59,6 +61,9 @@ pub enum Scenario {
     Queries,
     /// The span hot path on the application's thread (ns per span; see `hot_path.rs`).
     HotPath,
+    /// Ours vs the OpenTelemetry SDK + OTLP/HTTP exporter, one discarding receiver:
+    /// 25 × --spans with large queues, a 10 × --spans burst at the defaults.
+    Twin,
 }
 
 /// Runs one scenario.
@@ -70,6 +75,7 @@ fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
         Scenario::StoreIngest => runtime.block_on(store::store_ingest(spans)),
         Scenario::Queries => runtime.block_on(store::queries(spans)),
         Scenario::HotPath => hot_path::hot_path(spans),
+        Scenario::Twin => runtime.block_on(twin::twin(spans)),
         #[cfg(feature = "server")]
         Scenario::ServerIngest => runtime.block_on(server::server_ingest(spans)),
         #[cfg(not(feature = "server"))]
