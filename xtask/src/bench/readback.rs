@@ -40,7 +40,7 @@ pub async fn read_back(
 async fn stored_ids(db: &DatabaseConnection) -> Result<HashSet<(String, String)>> {
     let sql = "SELECT trace_id, span_id FROM spans";
     let rows = db
-        .query_all(Statement::from_string(db.get_database_backend(), sql))
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
         .await?;
     rows.iter()
         .map(|row| Ok((row.try_get("", "trace_id")?, row.try_get("", "span_id")?)))
@@ -54,7 +54,7 @@ async fn store_bytes(db: &DatabaseConnection, url: &str) -> Result<u64> {
                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
         let row = db
-            .query_one(Statement::from_string(backend, sql))
+            .query_one_raw(Statement::from_string(backend, sql))
             .await?
             .context("no size row")?;
         return Ok(row.try_get::<i64>("", "bytes")? as u64);
