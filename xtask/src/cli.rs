@@ -30,6 +30,10 @@ pub enum Command {
     /// End-to-end benchmarks, with a results table, JSON output and `--compare`.
     #[command(after_help = exit::HELP)]
     Bench(bench::BenchArgs),
+    /// A decode-and-discard OTLP/HTTP protobuf receiver (the ceiling the `otlp_load` bench
+    /// compares the server with); prints its address and serves until killed.
+    #[command(after_help = exit::HELP)]
+    DiscardReceiver(DiscardReceiverArgs),
     /// Record the server's demo traces (`serve --demo`) with the SDK into their OTLP fixture,
     /// or `--check` that the committed fixture is up to date.
     #[command(after_help = exit::HELP)]
@@ -37,6 +41,14 @@ pub enum Command {
     /// The CI gate: the same steps as `.ci/run`.
     #[command(after_help = exit::HELP)]
     Ci(ci::CiArgs),
+}
+
+/// `cargo xtask discard-receiver`.
+#[derive(Debug, clap::Args)]
+pub struct DiscardReceiverArgs {
+    /// Address to listen on (port 0: any free port, printed on stdout)
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
 }
 
 impl Cli {
@@ -47,6 +59,7 @@ impl Cli {
             Command::Compat(args) => compat::run(args),
             Command::Import(args) => import::run(args),
             Command::Bench(args) => bench::run(args),
+            Command::DiscardReceiver(args) => bench::discard_receiver::run_process(args.listen),
             Command::DemoFixture(args) => demo_fixture::run(args),
             Command::Ci(args) => ci::run(args),
         }

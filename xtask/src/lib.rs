@@ -6,6 +6,7 @@
 //! | `cargo xtask compat [wire/schema/otel/api]` | compatibility checks (wire fixtures, migrations with data, OTel mapping snapshot, public API) |
 //! | `cargo xtask import PATH` | the file exporter's JSON Lines into a store, idempotently |
 //! | `cargo xtask bench [NAME]` | end-to-end benchmarks, JSON results, `--compare` against a saved run |
+//! | `cargo xtask discard-receiver [--listen ADDR]` | an OTLP/HTTP receiver that decodes and discards (the load bench's ceiling) |
 //! | `cargo xtask demo-fixture [--check]` | records the server's demo traces (`serve --demo`) into its OTLP fixture |
 //! | `cargo xtask ci` | the CI gate, the same steps as `.ci/run` |
 //!

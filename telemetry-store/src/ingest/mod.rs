@@ -7,6 +7,8 @@
 //! and their span, token and cost totals are recomputed from the spans. An ended eval
 //! execution span with a value creates (or updates) its score.
 
+mod pg_array;
+mod pg_bulk;
 mod rows;
 mod write;
 

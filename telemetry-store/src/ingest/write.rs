@@ -4,6 +4,7 @@
 use sea_orm::sea_query::{Expr, InsertStatement, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 
+use super::pg_bulk;
 use super::rows::{EvalScoreRow, EventRow, Rows, SpanRow, TraceRow};
 use crate::entities::{score, span, span_event, trace};
 use crate::error::{Error, Result};
@@ -54,8 +55,14 @@ pub(crate) fn statements(
     for chunk in chunks(rows.traces, limit / TRACE_COLUMNS.len()) {
         out.push(db.build(&trace_upsert(project, chunk)?));
     }
-    for chunk in chunks(rows.spans, limit / SPAN_COLUMNS.len()) {
-        out.push(db.build(&span_upsert(project, chunk)?));
+    if backend == Backend::Postgres {
+        for chunk in rows.spans.chunks(PG_ARRAY_ROWS) {
+            out.push(pg_bulk::span_upsert(project, chunk));
+        }
+    } else {
+        for chunk in chunks(rows.spans, limit / SPAN_COLUMNS.len()) {
+            out.push(db.build(&span_upsert(project, chunk)?));
+        }
     }
     for chunk in chunks(rows.events, limit / EVENT_COLUMNS.len()) {
         out.push(db.build(&event_upsert(project, chunk)?));
@@ -63,11 +70,33 @@ pub(crate) fn statements(
     for chunk in chunks(rows.scores, limit / SCORE_COLUMNS.len()) {
         out.push(db.build(&score_upsert(project, chunk)?));
     }
-    for chunk in chunks(span_traces, limit - 1) {
-        out.push(refresh_totals(db, project, chunk));
+    if backend == Backend::Postgres {
+        for chunk in span_traces.chunks(PG_ARRAY_ROWS) {
+            out.push(pg_bulk::refresh_totals(project, chunk));
+        }
+    } else {
+        for chunk in chunks(span_traces, limit - 1) {
+            out.push(refresh_totals(db, project, chunk));
+        }
     }
     Ok((out, report))
 }
+
+/// Rows per PostgreSQL array statement: bounds one statement's size (~1 KiB per span row),
+/// not its parameters, which are one per column.
+const PG_ARRAY_ROWS: usize = 10_000;
+
+/// The SQL of the totals each trace rolls up from its spans (one row per trace, correlated on
+/// it), shared by both databases' refresh statements.
+pub(super) const TOTALS_FROM_SPANS: &str = "UPDATE traces SET (span_count, input_tokens, \
+     output_tokens, total_tokens, total_cost) = \
+     (SELECT COUNT(*), \
+       CAST(COALESCE(SUM(s.input_tokens), 0) AS BIGINT), \
+       CAST(COALESCE(SUM(s.output_tokens), 0) AS BIGINT), \
+       CAST(COALESCE(SUM(s.total_tokens), 0) AS BIGINT), \
+       CAST(COALESCE(SUM(s.cost), 0) AS DOUBLE PRECISION) \
+       FROM spans s WHERE s.project_id = traces.project_id AND s.trace_id = traces.trace_id) \
+     WHERE traces.project_id = $1";
 
 /// Runs prepared statements inside `txn`, in order.
 pub(crate) async fn execute(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<()> {
@@ -181,7 +210,7 @@ fn trace_upsert(project: i64, rows: Vec<(String, TraceRow)>) -> Result<InsertSta
     Ok(stmt)
 }
 
-const SPAN_COLUMNS: [span::Column; 24] = [
+pub(super) const SPAN_COLUMNS: [span::Column; 24] = [
     span::Column::ProjectId,
     span::Column::TraceId,
     span::Column::SpanId,
@@ -352,14 +381,7 @@ fn refresh_totals(backend: DbBackend, project: i64, trace_ids: Vec<String>) -> S
         .map(|i| format!("${}", i + 2))
         .collect();
     let sql = format!(
-        "UPDATE traces SET (span_count, input_tokens, output_tokens, total_tokens, total_cost) = \
-         (SELECT COUNT(*), \
-           CAST(COALESCE(SUM(s.input_tokens), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(s.output_tokens), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(s.total_tokens), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(s.cost), 0) AS DOUBLE PRECISION) \
-           FROM spans s WHERE s.project_id = traces.project_id AND s.trace_id = traces.trace_id) \
-         WHERE traces.project_id = $1 AND traces.trace_id IN ({})",
+        "{TOTALS_FROM_SPANS} AND traces.trace_id IN ({})",
         placeholders.join(", ")
     );
     let mut values: Vec<Value> = Vec::with_capacity(trace_ids.len() + 1);

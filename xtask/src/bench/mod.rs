@@ -7,9 +7,14 @@
 //! `telemetry-store/benches`, `telemetry-api/benches`) are not reachable as library calls;
 //! these scenarios are minimal re-statements of them over the public APIs.
 
+pub mod child_server;
 pub mod discard_receiver;
 pub mod hot_path;
+pub mod load_client;
+pub mod load_spans;
+pub mod otlp_load;
 pub mod pipeline;
+pub mod readback;
 pub mod report;
 #[cfg(feature = "server")]
 pub mod server;
@@ -23,6 +28,7 @@ use clap::{Args, ValueEnum};
 
 use crate::db;
 use crate::exit::CheckFailed;
+use otlp_load::{LoadDatabase, LoadOptions};
 use report::{Figure, Run};
 
 /// `cargo xtask bench …`.
@@ -43,6 +49,20 @@ pub struct BenchArgs {
     /// Directory the JSON results are written to [default: target/xtask-bench]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// otlp_load_*: spans per OTLP request
+    #[arg(long, default_value_t = 512)]
+    pub batch: usize,
+    /// otlp_load_*: concurrent connections of the load generator
+    #[arg(long, default_value_t = 8)]
+    pub connections: usize,
+    /// otlp_load_postgres: a PostgreSQL server (any database on it; a fresh one is created)
+    /// [default: $TELEMETRY_TEST_POSTGRES_URL]
+    #[arg(long, value_name = "URL")]
+    pub postgres_url: Option<String>,
+    /// otlp_load_*: the `telemetry-api` binary [default: `cargo build --release -p
+    /// telemetry-api` now]
+    #[arg(long, value_name = "PATH")]
+    pub server_bin: Option<PathBuf>,
 }
 
 /// The scenarios, by name.
@@ -64,10 +84,16 @@ pub enum Scenario {
     /// Ours vs the OpenTelemetry SDK + OTLP/HTTP exporter, one discarding receiver:
     /// 25 × --spans with large queues, a 10 × --spans burst at the defaults.
     Twin,
+    /// OTLP/HTTP protobuf load from this process → the release `telemetry-api serve` process
+    /// → a fresh SQLite file, against a decode-and-discard receiver process.
+    OtlpLoadSqlite,
+    /// The same on a fresh PostgreSQL database (skipped without --postgres-url).
+    OtlpLoadPostgres,
 }
 
 /// Runs one scenario.
-fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
+fn run_scenario(scenario: Scenario, args: &BenchArgs) -> Result<Vec<Figure>> {
+    let spans = args.spans;
     let runtime = db::runtime()?;
     match scenario {
         Scenario::CoreFile => runtime.block_on(pipeline::core_file(spans)),
@@ -76,6 +102,14 @@ fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
         Scenario::Queries => runtime.block_on(store::queries(spans)),
         Scenario::HotPath => hot_path::hot_path(spans),
         Scenario::Twin => runtime.block_on(twin::twin(spans)),
+        Scenario::OtlpLoadSqlite => runtime.block_on(otlp_load::otlp_load(&load_options(
+            args,
+            LoadDatabase::Sqlite,
+        ))),
+        Scenario::OtlpLoadPostgres => runtime.block_on(otlp_load::otlp_load(&load_options(
+            args,
+            LoadDatabase::Postgres,
+        ))),
         #[cfg(feature = "server")]
         Scenario::ServerIngest => runtime.block_on(server::server_ingest(spans)),
         #[cfg(not(feature = "server"))]
@@ -83,6 +117,17 @@ fn run_scenario(scenario: Scenario, spans: usize) -> Result<Vec<Figure>> {
             println!("skip server_ingest: xtask was built without the `server` feature");
             Ok(Vec::new())
         }
+    }
+}
+
+fn load_options(args: &BenchArgs, database: LoadDatabase) -> LoadOptions {
+    LoadOptions {
+        spans: args.spans,
+        batch: args.batch,
+        connections: args.connections,
+        database,
+        postgres_url: db::postgres_url(args.postgres_url.clone()),
+        server_bin: args.server_bin.clone(),
     }
 }
 
@@ -113,13 +158,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
             .map(|v| v.get_name().to_owned())
             .unwrap_or_default();
         println!("== {name} ({} spans)", args.spans);
-        let figures = run_scenario(scenario, args.spans)
-            .with_context(|| format!("scenario {name} failed"))?;
+        let figures =
+            run_scenario(scenario, &args).with_context(|| format!("scenario {name} failed"))?;
         run.figures.extend(figures);
     }
     print!("{}", report::table(&run, saved.as_ref()));
     print_notes(&run, saved.as_ref());
-    let path = report::save(&run, &args.out.unwrap_or_else(default_out))?;
+    let path = report::save(&run, &args.out.clone().unwrap_or_else(default_out))?;
     println!("results written to {}", path.display());
     let Some(saved) = saved else { return Ok(()) };
     let worse = report::regressions(&run, &saved, args.threshold);
