@@ -98,7 +98,7 @@ impl LoadSpans {
         let (name, attributes) = child(position, g);
         span.name = name.to_owned();
         span.attributes = attributes;
-        if g % 97 == 0 {
+        if g.is_multiple_of(97) {
             span.status = Some(Status {
                 code: status::StatusCode::Error as i32,
                 message: "upstream timeout".to_owned(),
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn requests_carry_the_ids_span_ids_names() {
+    fn span_ids_lists_the_ids_each_request_carries() {
         let load = LoadSpans { seed: 7, batch: 16 };
         let body = load.encode_request(1);
         let request = ExportTraceServiceRequest::decode(body.as_slice()).unwrap();
