@@ -71,8 +71,9 @@ pub fn encode_export_request_into<S: Borrow<SpanRecord>>(spans: &[S], out: &mut 
     }
 }
 
-/// The spans grouped by service, in order of first appearance (as `export_request` groups).
-fn by_service<S: Borrow<SpanRecord>>(spans: &[S]) -> Vec<(&str, Vec<&SpanRecord>)> {
+/// The spans grouped by service, in order of first appearance (`export_request` and the
+/// encoder group alike).
+pub(super) fn by_service<S: Borrow<SpanRecord>>(spans: &[S]) -> Vec<(&str, Vec<&SpanRecord>)> {
     let mut groups: Vec<(&str, Vec<&SpanRecord>)> = Vec::new();
     for span in spans {
         let span = span.borrow();

@@ -120,26 +120,14 @@ pub fn export_scope() -> InstrumentationScope {
 /// first appearance, with `service.name`), each with one scope ([`SCOPE_NAME`],
 /// [`SCOPE_VERSION`], the schema URL of the conventions followed).
 pub fn export_request(spans: &[Arc<SpanRecord>]) -> ExportTraceServiceRequest {
-    let mut groups: Vec<(&str, Vec<Span>)> = Vec::new();
-    for span in spans {
-        let service: &str = &span.service_name;
-        let index = match groups.iter().position(|(s, _)| *s == service) {
-            Some(i) => i,
-            None => {
-                groups.push((service, Vec::new()));
-                groups.len() - 1
-            }
-        };
-        groups[index].1.push(span_to_otlp(span));
-    }
     ExportTraceServiceRequest {
-        resource_spans: groups
+        resource_spans: encode::by_service(spans)
             .into_iter()
-            .map(|(service, spans)| ResourceSpans {
+            .map(|(service, group)| ResourceSpans {
                 resource: Some(resource_for_service(service)),
                 scope_spans: vec![ScopeSpans {
                     scope: Some(export_scope()),
-                    spans,
+                    spans: group.into_iter().map(span_to_otlp).collect(),
                     schema_url: sc::SCHEMA_URL.to_owned(),
                 }],
                 schema_url: sc::SCHEMA_URL.to_owned(),
