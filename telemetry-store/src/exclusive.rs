@@ -63,7 +63,7 @@ impl Store {
 }
 
 /// A stable 32-bit key for a lock name (FNV-1a), the same in every process and release.
-fn lock_key(name: &str) -> i32 {
+pub(crate) fn lock_key(name: &str) -> i32 {
     let mut hash: u32 = 0x811c_9dc5;
     for byte in name.bytes() {
         hash ^= u32::from(byte);

@@ -10,10 +10,12 @@
 mod pg_array;
 mod pg_bulk;
 mod rows;
+mod trace_locks;
 mod write;
 
 use sea_orm::{
-    DatabaseTransaction, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseTransaction, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use telemetry_types::TelemetryEvent;
 
@@ -32,6 +34,8 @@ use rows::{Pricing, build_rows};
 pub struct PreparedBatch {
     statements: Vec<Statement>,
     report: IngestReport,
+    /// PostgreSQL: the advisory lock keys of the batch's traces (see `trace_locks`).
+    lock_keys: Vec<i32>,
 }
 
 impl PreparedBatch {
@@ -73,9 +77,19 @@ impl Store {
         let prices = self.project_prices(project).await?;
         let pricing = Pricing::new(prices.as_deref(), PriceTable::builtin());
         let rows = build_rows(events, &pricing)?;
+        let lock_keys = match self.backend {
+            Backend::Postgres => {
+                trace_locks::keys(project.0, rows.traces.iter().map(|(id, _)| id.as_str()))
+            }
+            Backend::Sqlite => Vec::new(),
+        };
         let db = self.db.get_database_backend();
         let (statements, report) = write::statements(self.backend, db, project.0, rows)?;
-        Ok(PreparedBatch { statements, report })
+        Ok(PreparedBatch {
+            statements,
+            report,
+            lock_keys,
+        })
     }
 
     /// Commits prepared batches in one shared transaction: all are committed, or none.
@@ -83,6 +97,10 @@ impl Store {
     /// same events again.
     pub async fn commit_prepared(&self, batches: Vec<PreparedBatch>) -> Result<IngestReport> {
         let txn = self.begin_write().await?;
+        let keys = batches.iter().flat_map(|b| b.lock_keys.iter().copied());
+        if let Some(locks) = trace_locks::statement(keys.collect()) {
+            txn.execute_raw(locks).await?;
+        }
         let mut report = IngestReport::default();
         for batch in batches {
             write::execute(&txn, batch.statements).await?;
