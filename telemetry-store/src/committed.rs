@@ -38,7 +38,8 @@ pub struct CommittedSpans {
 }
 
 impl CommittedSpans {
-    /// The notification payloads that carry these keys, each at most [`MAX_PAYLOAD`] bytes:
+    /// The notification payloads that carry these keys, each at most 7 900 bytes (under
+    /// PostgreSQL's 8 000-byte `NOTIFY` limit):
     /// a header line `v1 <origin> <project>`, then one line per trace, `<trace> <span>…`.
     pub fn payloads(&self) -> Vec<String> {
         let mut by_trace: BTreeMap<TraceId, Vec<SpanId>> = BTreeMap::new();

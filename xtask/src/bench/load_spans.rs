@@ -6,7 +6,7 @@
 //! into requests of `batch` spans, so a request is any slice of it and the spans of one trace
 //! may arrive in two requests, as they do from a batching exporter. Ids are derived from the
 //! run's seed and the span's number, so the ids a request carried are known without keeping
-//! them ([`span_ids`]).
+//! them ([`LoadSpans::span_ids`]).
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};

@@ -1,5 +1,5 @@
 //! The twin comparison: our SDK and the OpenTelemetry SDK side by side, end to end, against
-//! one decode-and-discard OTLP receiver ([`discard_receiver`](super::discard_receiver)) in the
+//! one decode-and-discard OTLP receiver ([`super::discard_receiver`]) in the
 //! same run.
 //!
 //! - **ours**: `Telemetry` → core queue → `HttpExporter` (OTLP/HTTP protobuf) → receiver;
