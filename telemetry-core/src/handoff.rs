@@ -87,26 +87,28 @@ impl Handoff {
     pub(crate) fn push(&self, event: TelemetryEvent) -> u64 {
         let seq = self.accepted.fetch_add(1, Relaxed);
         let before = seq.saturating_sub(self.taken.load(Relaxed));
-        let event = match LOCAL.try_with(|local| self.push_local(local, seq, event)) {
-            Ok(None) => return before,
-            Ok(Some(event)) => event,
-            // Thread-locals already destroyed (a span ended in a destructor at thread exit).
-            Err(_) => return self.push_fallback(seq, before, None),
-        };
-        self.push_fallback(seq, before, Some(event))
+        // The event stays outside the closure: when the thread-locals are already destroyed
+        // (a span ended in a destructor at thread exit) the closure never runs, and the event
+        // must still reach the fallback buffer rather than be dropped with the closure.
+        let mut event = Some(event);
+        let _ = LOCAL.try_with(|local| self.push_local(local, seq, &mut event));
+        if let Some(event) = event {
+            self.push_fallback(seq, event);
+        }
+        before
     }
 
-    /// Pushes into this thread's buffer; gives the event back if the list is busy (a push
-    /// from inside a push, which cannot happen today but must not panic).
+    /// Pushes into this thread's buffer, taking the event; leaves it in place if the list is
+    /// busy (a push from inside a push, which cannot happen today but must not panic).
     #[inline]
     fn push_local(
         &self,
         local: &RefCell<Vec<(u64, Arc<LocalQueue>)>>,
         seq: u64,
-        event: TelemetryEvent,
-    ) -> Option<TelemetryEvent> {
+        event: &mut Option<TelemetryEvent>,
+    ) {
         let Ok(mut local) = local.try_borrow_mut() else {
-            return Some(event);
+            return;
         };
         let queue = match local.iter().find(|(id, _)| *id == self.id) {
             Some((_, queue)) => queue,
@@ -118,20 +120,18 @@ impl Handoff {
                 &local.last().expect("just pushed").1
             }
         };
-        let mut buffer = queue.buffer.lock();
-        buffer.seqs.push(seq);
-        buffer.events.push(event);
-        None
-    }
-
-    #[cold]
-    fn push_fallback(&self, seq: u64, before: u64, event: Option<TelemetryEvent>) -> u64 {
-        if let Some(event) = event {
-            let mut buffer = self.fallback.buffer.lock();
+        if let Some(event) = event.take() {
+            let mut buffer = queue.buffer.lock();
             buffer.seqs.push(seq);
             buffer.events.push(event);
         }
-        before
+    }
+
+    #[cold]
+    fn push_fallback(&self, seq: u64, event: TelemetryEvent) {
+        let mut buffer = self.fallback.buffer.lock();
+        buffer.seqs.push(seq);
+        buffer.events.push(event);
     }
 
     /// Takes every buffered event, in sequence order; they still count in [`len`](Self::len)

@@ -40,6 +40,51 @@ async fn spans_recorded_on_a_thread_that_exits_before_flush_are_delivered() {
     telemetry.shutdown().await.unwrap();
 }
 
+#[tokio::test]
+async fn a_span_ended_by_a_thread_local_destructor_at_thread_exit_is_delivered() {
+    // Thread-local destructors run in reverse order of first use: `GUARD` is used first, so
+    // it is destroyed after the core's per-thread buffer list, and its span ends when that
+    // list is already gone.
+    struct EndsOnDrop(Option<telemetry_core::Span>);
+    impl Drop for EndsOnDrop {
+        fn drop(&mut self) {
+            if let Some(span) = self.0.take() {
+                span.end();
+            }
+        }
+    }
+    thread_local! {
+        static GUARD: std::cell::RefCell<EndsOnDrop> = const { std::cell::RefCell::new(EndsOnDrop(None)) };
+    }
+    let exporter = InMemoryExporter::new();
+    let telemetry = Telemetry::builder("threads")
+        .exporter(exporter.clone())
+        .build()
+        .unwrap();
+    let t = telemetry.clone();
+    std::thread::spawn(move || {
+        GUARD.with(|g| {
+            let span = t.span("ended at exit", ToolCall::named("t")).start();
+            g.borrow_mut().0 = Some(span);
+        });
+        t.span("ended in the body", ToolCall::named("t"))
+            .start()
+            .end();
+    })
+    .join()
+    .unwrap();
+    telemetry.flush().await.unwrap();
+    let mut names: Vec<String> = exporter
+        .ended_spans()
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["ended at exit", "ended in the body"]);
+    assert_eq!(telemetry.stats().dropped(), 0);
+    telemetry.shutdown().await.unwrap();
+}
+
 /// Written like the `TelemetryExporter` doc example: default capabilities (all four event
 /// kinds, the default queue), one line formatted per ended span.
 struct LikeTheDocs {
