@@ -1,5 +1,6 @@
-//! Periodic upkeep: traces older than the configured number of days are deleted, and the
-//! database planner's statistics follow the data as it grows.
+//! Periodic upkeep: traces older than the configured number of days are deleted, the
+//! database planner's statistics follow the data as it grows, and on PostgreSQL the span
+//! partitions of the coming days exist before their spans arrive.
 
 use std::time::Duration;
 
@@ -42,10 +43,11 @@ pub(crate) async fn pass(store: &Store, keep: Duration) {
         Ok(None) => tracing::debug!("another server is running retention"),
         Ok(Some(report)) => {
             crate::prometheus::retention_deleted(report.traces);
-            if report.traces > 0 {
+            if report.traces > 0 || report.span_partitions > 0 {
                 tracing::info!(
                     traces = report.traces,
                     spans = report.spans,
+                    span_partitions = report.span_partitions,
                     "retention pass"
                 );
             }
@@ -63,6 +65,28 @@ pub(crate) async fn optimize(store: Store, interval: Duration, mut stop: watch::
             _ = ticker.tick() => {
                 if let Err(err) = store.optimize().await {
                     tracing::warn!(error = %err, "refreshing planner statistics failed; retrying next time");
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// How often the coming days' span partitions are checked (PostgreSQL): hourly keeps
+/// [`telemetry_store::PARTITION_DAYS_AHEAD`] days of margin even across a long outage.
+const PARTITION_INTERVAL: Duration = Duration::from_secs(3_600);
+
+/// Creates the span partitions of today and the next days every hour (the first time at
+/// once) until `stop` changes, one server at a time.
+pub(crate) async fn partitions(store: Store, mut stop: watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(PARTITION_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {
+                let creating = store.create_span_partitions(Timestamp::now());
+                match store.exclusive("partitions", creating).await.and_then(Option::transpose) {
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "creating span partitions failed; retrying next hour"),
                 }
             }
             _ = stop.changed() => return,

@@ -178,6 +178,7 @@ impl Server {
             config.optimize_interval,
             stop_rx.clone(),
         ));
+        let partitions = tokio::spawn(retention::partitions(state.store.clone(), stop_rx.clone()));
         tracing::info!(%local_addr, "listening");
         if let Some(grpc) = &grpc {
             tracing::info!(local_addr = %grpc.local_addr, "OTLP/gRPC listening");
@@ -196,6 +197,7 @@ impl Server {
             task.abort();
         }
         optimizer.abort();
+        partitions.abort();
         if let Some((receive, publish)) = listeners {
             receive.abort();
             publish.abort();

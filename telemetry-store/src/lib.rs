@@ -62,6 +62,7 @@ mod ingest;
 mod keyed_scores;
 mod logs;
 pub mod migration;
+mod partitions;
 mod projects;
 mod query;
 mod retention;
@@ -74,6 +75,7 @@ pub use committed::{COMMITTED_CHANNEL, CommittedListener, CommittedSpans};
 pub use error::{Error, Result};
 pub use ingest::{IngestReport, PreparedBatch};
 pub use logs::{LogCursor, LogFilter, SpanKey, StoredLog};
+pub use partitions::{PARTITION_DAYS_AHEAD, SpanPartition};
 pub use projects::{Project, ProjectId};
 pub use query::{
     Aggregate, CompareOp, CountRow, Dimension, HistogramBin, LatencyBreakdown, LatencyBreakdownRow,

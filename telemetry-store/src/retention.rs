@@ -24,6 +24,8 @@ pub struct RetentionReport {
     pub scores: u64,
     /// Log records older than the cutoff deleted.
     pub log_records: u64,
+    /// Day partitions of spans dropped whole (PostgreSQL; their spans count in `spans`).
+    pub span_partitions: u64,
     /// Transactions used.
     pub batches: u64,
 }
@@ -32,6 +34,10 @@ impl Store {
     /// Deletes the traces that started before `cutoff` (of one project, or of all with `None`),
     /// with their spans, span events and scores, `batch_size` traces per transaction so that
     /// no transaction holds locks for long; then the log records older than `cutoff`.
+    ///
+    /// On PostgreSQL, for all projects, the day partitions of spans that end by `cutoff` are
+    /// dropped whole first (a span in them started before `cutoff`, and so did its trace);
+    /// the rest of those traces is then deleted row by row.
     pub async fn delete_traces_before(
         &self,
         project: Option<ProjectId>,
@@ -39,6 +45,11 @@ impl Store {
         batch_size: u64,
     ) -> Result<RetentionReport> {
         let mut report = RetentionReport::default();
+        if project.is_none() {
+            let dropped = self.drop_span_partitions_before(cutoff).await?;
+            report.span_partitions = dropped.partitions;
+            report.spans = dropped.spans;
+        }
         loop {
             let mut query = trace::Entity::find()
                 .select_only()

@@ -9,6 +9,7 @@ use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use sea_orm_migration::MigratorTrait;
+use telemetry_types::Timestamp;
 
 use crate::cost::PriceTable;
 use crate::error::{Error, Result, redact_url};
@@ -126,6 +127,14 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         self.check_schema_not_newer().await?;
         Migrator::up(&self.db, None).await?;
+        // A database migrated days ago by another server may lack today's span partition;
+        // one server at a time creates it (the others find it made).
+        if let Some(created) = self
+            .exclusive("partitions", self.create_span_partitions(Timestamp::now()))
+            .await?
+        {
+            created?;
+        }
         Ok(())
     }
 
@@ -195,19 +204,27 @@ impl Store {
             self.db.get_database_backend(),
             "SELECT relname::text FROM pg_stat_user_tables \
              WHERE schemaname = current_schema() \
-             AND relname IN ('traces', 'spans', 'span_events', 'scores') \
+             AND (relname IN ('traces', 'spans', 'span_events', 'scores') \
+                  OR relname LIKE 'spans\\_%') \
              AND n_live_tup + n_mod_since_analyze > 0 \
              AND ((last_analyze IS NULL AND last_autoanalyze IS NULL) \
                   OR n_mod_since_analyze > 1000 + n_live_tup / 10)",
         );
+        let mut spans_stale = false;
         for row in self.db.query_all_raw(stale).await? {
             let table: String = row.try_get_by_index(0)?;
+            spans_stale |= table.starts_with("spans_");
             // VACUUM as well: the visibility map it sets lets PostgreSQL answer
             // aggregates from the covering indexes alone (latency quantiles at 1M
             // spans: 1.05 s after ANALYZE alone, 0.5 s after VACUUM (ANALYZE)).
             self.db
                 .execute_unprepared(&format!("VACUUM (ANALYZE) \"{table}\""))
                 .await?;
+        }
+        if spans_stale {
+            // Autovacuum never analyzes a partitioned parent, and the planner's estimates for
+            // queries over all the day partitions (trace by id, aggregates) come from it.
+            self.db.execute_unprepared("ANALYZE spans").await?;
         }
         Ok(())
     }

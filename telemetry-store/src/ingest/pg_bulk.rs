@@ -37,8 +37,11 @@ const SPAN_ARRAY_TYPES: [&str; 23] = [
     "text", // record
 ];
 
-/// Span upsert of `rows`, idempotent on (project, trace, span); a stored end is not
-/// replaced by a later-arriving start (as the SQLite statement).
+/// Span upsert of `rows`, idempotent on the table's key, named by its constraint: (project,
+/// trace, span, start time) on the time-partitioned table, whose key must hold the partition
+/// key (a span's start is the same in its start and end events and in every retry), and
+/// (project, trace, span) on a schema from before the partitions — one statement for both.
+/// A stored end is not replaced by a later-arriving start (as the SQLite statement).
 pub(super) fn span_upsert(project: i64, rows: &[SpanRow]) -> Statement {
     let names: Vec<&str> = SPAN_COLUMNS.iter().map(|c| c.as_str()).collect();
     let arrays: Vec<String> = SPAN_ARRAY_TYPES
@@ -52,7 +55,7 @@ pub(super) fn span_upsert(project: i64, rows: &[SpanRow]) -> Statement {
         .collect();
     let sql = format!(
         "INSERT INTO spans ({}) SELECT $1::bigint, u.* FROM unnest({}) AS u \
-         ON CONFLICT (project_id, trace_id, span_id) DO UPDATE SET {} \
+         ON CONFLICT ON CONSTRAINT spans_pkey DO UPDATE SET {} \
          WHERE excluded.end_time IS NOT NULL OR spans.end_time IS NULL",
         names.join(", "),
         arrays.join(", "),

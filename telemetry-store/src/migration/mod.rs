@@ -14,6 +14,7 @@ mod m20261130_000006_create_scores;
 mod m20261204_000007_index_span_parents;
 mod m20261204_000008_create_log_records;
 mod m20261204_000009_create_score_keys;
+mod m20261205_000010_partition_spans;
 
 /// The store's migrator; its migrations are listed oldest first.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_index_span_parents::Migration),
             Box::new(m20261204_000008_create_log_records::Migration),
             Box::new(m20261204_000009_create_score_keys::Migration),
+            Box::new(m20261205_000010_partition_spans::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod common;
 mod evals;
 mod ingest;
 mod logs;
+mod partitions;
 mod queries;
 mod retention;
 mod shared_database;

@@ -28,8 +28,10 @@ pub type Snapshot = BTreeMap<String, TableDump>;
 pub async fn tables(db: &DatabaseConnection) -> Result<Vec<String>> {
     let sql = match db.get_database_backend() {
         DatabaseBackend::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+            // Partitions are left out: their rows are the partitioned table's.
+            "SELECT c.relname::text FROM pg_class c \
+             WHERE c.relnamespace = current_schema()::regnamespace \
+             AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1"
         }
         _ => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
