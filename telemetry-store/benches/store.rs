@@ -233,6 +233,13 @@ async fn open(label: &'static str, rt_url: Option<&str>) -> Bench {
         }
     };
     store.migrate().await.expect("migrate");
+    // The generated traces start on 2026-01-01: on PostgreSQL give that day (and the next
+    // three) partitions of their own, as a server running then would have, so queries by
+    // trace id probe several day partitions as they do in production.
+    store
+        .create_span_partitions(Timestamp::from_unix_nanos(1_767_225_600_000_000_000))
+        .await
+        .expect("partitions");
     let project = store
         .create_project("bench", "bench")
         .await
