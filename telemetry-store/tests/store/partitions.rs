@@ -171,7 +171,9 @@ async fn the_partitioning_migration_moves_existing_spans_into_their_days() {
     let (name, url) = fresh_pg_database(&admin).await;
     let store = Store::connect(&url).await.unwrap();
     let before = Migrator::migrations().len() as u32 - 1;
-    Migrator::up(store.connection(), Some(before)).await.unwrap();
+    Migrator::up(store.connection(), Some(before))
+        .await
+        .unwrap();
     let p = project(&store, "p").await;
     let (noon, today) = today_noon();
     for (trace, start) in [(1, noon), (2, noon - DAY_MS), (3, 1_000)] {
