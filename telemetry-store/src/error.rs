@@ -111,6 +111,9 @@ fn db_err_is_transient(err: &DbErr) -> bool {
                 "pool",
                 "io error",
                 "closed",
+                // A span routed to the default partition while its day's partition was being
+                // attached (`Store::create_span_partitions`): sent again, it goes to the new one.
+                "violates partition constraint",
             ]
             .iter()
             .any(|needle| text.contains(needle))
@@ -147,6 +150,10 @@ mod tests {
             Error::Database(DbErr::Conn(RuntimeErr::Internal("refused".into()))).is_transient()
         );
         assert!(!exec("duplicate key value violates unique constraint").is_transient());
+        assert!(
+            exec("new row for relation \"spans_default\" violates partition constraint")
+                .is_transient()
+        );
         for full in [
             "database or disk is full",
             "disk I/O error",
