@@ -65,6 +65,7 @@ pub mod migration;
 mod partitions;
 mod projects;
 mod query;
+mod record;
 mod retention;
 mod scores;
 mod store;

@@ -291,13 +291,7 @@ fn price_span(span: &SpanRecord, pricing: &Pricing<'_>) -> (Option<f64>, Option<
 
 fn span_row(span: &SpanRecord, pricing: &Pricing<'_>) -> Result<SpanRow> {
     let (cost, priced) = price_span(span, pricing);
-    let record = match priced {
-        Some(attributes) => to_json(&SpanRecord {
-            attributes,
-            ..span.clone()
-        })?,
-        None => to_json(span)?,
-    };
+    let record = crate::record::to_stored_json(span, priced.as_ref().unwrap_or(&span.attributes))?;
     let usage = span.attributes.usage().copied().unwrap_or_default();
     let start_time = nanos(span.start_time);
     let end_time = span.end_time.map(nanos);

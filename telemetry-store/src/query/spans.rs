@@ -25,10 +25,7 @@ pub struct StoredSpan {
 impl TryFrom<span::Model> for StoredSpan {
     type Error = Error;
     fn try_from(m: span::Model) -> Result<Self> {
-        let record = serde_json::from_str(&m.record).map_err(|source| Error::Corrupt {
-            what: "span record",
-            source,
-        })?;
+        let record = crate::record::from_row(&m)?;
         Ok(StoredSpan {
             record,
             cost: m.cost,
