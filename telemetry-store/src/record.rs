@@ -193,9 +193,17 @@ mod tests {
     fn a_record_reads_back_whole_from_its_row() {
         let span = rich();
         let stored = to_stored_json(&span, &span.attributes).unwrap();
-        assert!(!stored.contains("trace_id") && !stored.contains("start_time"), "{stored}");
+        assert!(
+            !stored.contains("trace_id") && !stored.contains("start_time"),
+            "{stored}"
+        );
         let full = serde_json::to_string(&span).unwrap();
-        assert!(stored.len() + 150 < full.len(), "{} vs {}", stored.len(), full.len());
+        assert!(
+            stored.len() + 150 < full.len(),
+            "{} vs {}",
+            stored.len(),
+            full.len()
+        );
         assert_eq!(from_row(&row(&span, stored)).unwrap(), span);
     }
 
