@@ -7,6 +7,7 @@ use std::time::Instant;
 use telemetry_store::{IngestReport, ProjectId, Store};
 use telemetry_types::TelemetryEvent;
 use tokio::sync::{Semaphore, broadcast, mpsc};
+use tokio::task::JoinSet;
 
 use super::{CommitError, Job};
 use crate::live::Announcer;
@@ -33,12 +34,49 @@ pub(super) struct Writer {
 /// (between the periodic refreshes, which come too late for a bulk load).
 pub(super) const FIRST_OPTIMIZE_AT: usize = 10_000;
 
+/// Transactions the writer keeps in flight at once: one on SQLite, which has one write lock;
+/// three on PostgreSQL, whose backends do most of the work of a commit, so the others keep the
+/// database busy while one's answers go out (measured: 26k committed spans/s with one, 30k
+/// with two, 31–36k with three, no more with four; docs/BENCHMARKS.md). Ingest transactions take
+/// their traces' advisory locks in one sorted order (`trace_locks`), which is what already
+/// keeps several servers on one database free of deadlocks, and the totals refresh is exact
+/// under concurrent writers of a trace (docs/STORE.md, "Scaling out").
+pub(super) fn commits_in_flight(store: &Store) -> usize {
+    match store.backend() {
+        telemetry_store::Backend::Sqlite => 1,
+        telemetry_store::Backend::Postgres => 3,
+    }
+}
+
+/// A committed (or failed) group: each job with its outcome, and what the metrics need.
+struct Settled {
+    jobs: Vec<(Job, Result<(), CommitError>)>,
+    spans: usize,
+    committed: bool,
+}
+
 impl Writer {
-    /// Runs until every sender is gone and the queue is empty.
+    /// Runs until every sender is gone, the queue is empty and the last commit settled.
     pub(super) async fn run(mut self) {
-        while let Some(first) = self.queue.recv().await {
-            let group = self.gather(first);
-            self.commit(group).await;
+        let parallel = commits_in_flight(&self.store);
+        let mut in_flight = JoinSet::new();
+        let mut open = true;
+        while open || !in_flight.is_empty() {
+            tokio::select! {
+                job = self.queue.recv(), if open && in_flight.len() < parallel => match job {
+                    Some(first) => {
+                        let group = self.gather(first);
+                        in_flight.spawn(commit(self.store.clone(), group));
+                    }
+                    None => open = false,
+                },
+                Some(done) = in_flight.join_next() => match done {
+                    Ok(settled) => self.settle(settled),
+                    // The jobs' reply senders went with the task: their submitters are
+                    // answered `Closed` (503), and nothing was acknowledged.
+                    Err(err) => tracing::error!(error = %err, "a commit task failed"),
+                },
+            }
         }
         tracing::info!("write pipeline drained");
     }
@@ -59,30 +97,13 @@ impl Writer {
         group
     }
 
-    /// Commits a group in one transaction; when that fails and the group has several jobs,
-    /// each job is retried alone so one bad request cannot fail the others.
-    async fn commit(&mut self, mut group: Vec<Job>) {
-        let spans: usize = group.iter().map(|job| job.spans).sum();
-        let started = Instant::now();
-        let result = commit_prepared(&self.store, &mut group).await;
-        m::record_commit(group.len(), spans, started.elapsed(), result.is_ok());
-        if result.is_ok() {
-            self.after_commit(spans);
+    /// Answers a settled group's jobs and keeps the counts.
+    fn settle(&mut self, settled: Settled) {
+        if settled.committed {
+            self.after_commit(settled.spans);
         }
-        match result {
-            Ok(_) => group.into_iter().for_each(|job| self.finish(job, Ok(()))),
-            Err(err) if group.len() == 1 => {
-                group
-                    .into_iter()
-                    .for_each(|job| self.finish(job, Err(err.clone())));
-            }
-            Err(_) => {
-                for mut job in group {
-                    // Prepared again from the events: the group's statements are spent.
-                    let alone = commit_prepared(&self.store, std::slice::from_mut(&mut job)).await;
-                    self.finish(job, alone.map(|_| ()));
-                }
-            }
+        for (job, result) in settled.jobs {
+            self.finish(job, result);
         }
         m::set_pipeline_depth(
             self.capacity
@@ -146,6 +167,37 @@ impl Writer {
                 span: span.clone(),
             });
         }
+    }
+}
+
+/// Commits a group in one transaction; when that fails and the group has several jobs,
+/// each job is retried alone so one bad request cannot fail the others.
+async fn commit(store: Store, mut group: Vec<Job>) -> Settled {
+    let spans: usize = group.iter().map(|job| job.spans).sum();
+    let started = Instant::now();
+    let result = commit_prepared(&store, &mut group).await;
+    m::record_commit(group.len(), spans, started.elapsed(), result.is_ok());
+    let committed = result.is_ok();
+    let jobs = match result {
+        Ok(_) => group.into_iter().map(|job| (job, Ok(()))).collect(),
+        Err(err) if group.len() == 1 => group
+            .into_iter()
+            .map(|job| (job, Err(err.clone())))
+            .collect(),
+        Err(_) => {
+            let mut jobs = Vec::with_capacity(group.len());
+            for mut job in group {
+                // Prepared again from the events: the group's statements are spent.
+                let alone = commit_prepared(&store, std::slice::from_mut(&mut job)).await;
+                jobs.push((job, alone.map(|_| ())));
+            }
+            jobs
+        }
+    };
+    Settled {
+        jobs,
+        spans,
+        committed,
     }
 }
 
