@@ -83,10 +83,8 @@ pub(crate) async fn partitions(store: Store, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = ticker.tick() => {
-                let creating = store.create_span_partitions(Timestamp::now());
-                match store.exclusive("partitions", creating).await.and_then(Option::transpose) {
-                    Ok(_) => {}
-                    Err(err) => tracing::warn!(error = %err, "creating span partitions failed; retrying next hour"),
+                if let Err(err) = store.create_span_partitions(Timestamp::now()).await {
+                    tracing::warn!(error = %err, "creating span partitions failed; retrying next hour");
                 }
             }
             _ = stop.changed() => return,

@@ -115,12 +115,19 @@ impl Store {
 
     /// Creates the missing day partitions from the day of `now` to [`PARTITION_DAYS_AHEAD`]
     /// days after it, moving any rows of those days out of the default partition; returns how
-    /// many it created. The server runs it at start and every hour, one server at a time.
-    /// Nothing to do on SQLite.
+    /// many it created. One server at a time (the `partitions` advisory lock): while another
+    /// holds it, this one leaves the work to it and returns 0. The server runs it at start
+    /// ([`Store::migrate`]) and every hour. Nothing to do on SQLite.
     pub async fn create_span_partitions(&self, now: Timestamp) -> Result<usize> {
         if self.backend != Backend::Postgres {
             return Ok(0);
         }
+        self.exclusive("partitions", self.create_missing_partitions(now))
+            .await?
+            .unwrap_or(Ok(0))
+    }
+
+    async fn create_missing_partitions(&self, now: Timestamp) -> Result<usize> {
         let today = day_of(now);
         let last = today + chrono::Days::new(u64::from(PARTITION_DAYS_AHEAD));
         let existing = list(&self.db).await?;

@@ -41,7 +41,7 @@ pub(super) const FIRST_OPTIMIZE_AT: usize = 10_000;
 /// their traces' advisory locks in one sorted order (`trace_locks`), which is what already
 /// keeps several servers on one database free of deadlocks, and the totals refresh is exact
 /// under concurrent writers of a trace (docs/STORE.md, "Scaling out").
-pub(super) fn commits_in_flight(store: &Store) -> usize {
+fn commits_in_flight(store: &Store) -> usize {
     match store.backend() {
         telemetry_store::Backend::Sqlite => 1,
         telemetry_store::Backend::Postgres => 3,

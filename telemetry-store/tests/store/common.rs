@@ -28,8 +28,26 @@ where
     store.migrate().await.expect("sqlite migrates");
     run(test(store.clone())).await;
     store.close().await.expect("close");
+    postgres(name, true, test).await;
+}
+
+/// Runs `test` on a fresh PostgreSQL database that is not migrated yet (for tests of the
+/// migrations themselves), when configured; otherwise says it was skipped.
+pub(crate) async fn postgres_only<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    postgres(name, false, test).await;
+}
+
+async fn postgres<F, Fut>(name: &str, migrate: bool, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     match std::env::var(PG_ENV) {
-        Ok(admin) if !admin.is_empty() => on_postgres(&admin, name, &test).await,
+        Ok(admin) if !admin.is_empty() => on_postgres(&admin, name, migrate, test).await,
         // Written to the real stderr, which the test harness does not capture, so the skip
         // shows in every `cargo test` output.
         _ => {
@@ -41,14 +59,16 @@ where
     }
 }
 
-async fn on_postgres<F, Fut>(admin_url: &str, name: &str, test: &F)
+async fn on_postgres<F, Fut>(admin_url: &str, name: &str, migrate: bool, test: F)
 where
-    F: Fn(Store) -> Fut,
+    F: FnOnce(Store) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let (db_name, url) = fresh_pg_database(admin_url).await;
     let store = Store::connect(&url).await.expect("postgres connects");
-    store.migrate().await.expect("postgres migrates");
+    if migrate {
+        store.migrate().await.expect("postgres migrates");
+    }
     let outcome = tokio::spawn(test(store.clone())).await;
     store.close().await.expect("close");
     drop_pg_database(admin_url, &db_name).await;

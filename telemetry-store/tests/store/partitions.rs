@@ -164,41 +164,36 @@ async fn the_partitioning_migration_moves_existing_spans_into_their_days() {
     use sea_orm_migration::MigratorTrait;
     use telemetry_store::migration::Migrator;
 
-    let Ok(admin) = std::env::var(PG_ENV) else {
-        eprintln!("skipped: PostgreSQL run of the partitioning migration ({PG_ENV} is not set)");
-        return;
-    };
-    let (name, url) = fresh_pg_database(&admin).await;
-    let store = Store::connect(&url).await.unwrap();
-    let before = Migrator::migrations().len() as u32 - 1;
-    Migrator::up(store.connection(), Some(before))
-        .await
-        .unwrap();
-    let p = project(&store, "p").await;
-    let (noon, today) = today_noon();
-    for (trace, start) in [(1, noon), (2, noon - DAY_MS), (3, 1_000)] {
-        store.ingest(p, &trace_at(trace, start)).await.unwrap();
-    }
-    store.migrate().await.unwrap();
+    postgres_only("the partitioning migration", |store| async move {
+        let before = Migrator::migrations().len() as u32 - 1;
+        Migrator::up(store.connection(), Some(before))
+            .await
+            .unwrap();
+        let p = project(&store, "p").await;
+        let (noon, today) = today_noon();
+        for (trace, start) in [(1, noon), (2, noon - DAY_MS), (3, 1_000)] {
+            store.ingest(p, &trace_at(trace, start)).await.unwrap();
+        }
+        store.migrate().await.unwrap();
 
-    let yesterday = SpanPartition::of_nanos(today.from_nanos() - 1);
-    let mut expected = vec![
-        ("spans_default".to_owned(), 2),
-        (today.name.clone(), 2),
-        (yesterday.name.clone(), 2),
-    ];
-    expected.sort();
-    assert_eq!(rows_by_table(&store).await, expected);
-    let partitions = store.span_partitions().await.unwrap();
-    assert_eq!(partitions.first(), Some(&yesterday));
-    assert_eq!(partitions.len(), PARTITION_DAYS_AHEAD as usize + 2);
-    // Written again after the migration: still one row each, totals exact.
-    store.ingest(p, &trace_at(2, noon - DAY_MS)).await.unwrap();
-    assert_eq!(span_count(&store, p).await, 6);
-    let trace = store.get_trace(p, tid(2)).await.unwrap().unwrap().trace;
-    assert_eq!((trace.span_count, trace.total_tokens), (2, 20));
-    store.close().await.unwrap();
-    drop_pg_database(&admin, &name).await;
+        let yesterday = SpanPartition::of_nanos(today.from_nanos() - 1);
+        let mut expected = vec![
+            ("spans_default".to_owned(), 2),
+            (today.name.clone(), 2),
+            (yesterday.name.clone(), 2),
+        ];
+        expected.sort();
+        assert_eq!(rows_by_table(&store).await, expected);
+        let partitions = store.span_partitions().await.unwrap();
+        assert_eq!(partitions.first(), Some(&yesterday));
+        assert_eq!(partitions.len(), PARTITION_DAYS_AHEAD as usize + 2);
+        // Written again after the migration: still one row each, totals exact.
+        store.ingest(p, &trace_at(2, noon - DAY_MS)).await.unwrap();
+        assert_eq!(span_count(&store, p).await, 6);
+        let trace = store.get_trace(p, tid(2)).await.unwrap().unwrap().trace;
+        assert_eq!((trace.span_count, trace.total_tokens), (2, 20));
+    })
+    .await;
 }
 
 /// A span of a day whose partition is being attached waits for the attach; if PostgreSQL then
@@ -208,51 +203,46 @@ async fn the_partitioning_migration_moves_existing_spans_into_their_days() {
 async fn a_span_racing_its_partitions_attach_is_retried_not_lost() {
     use sea_orm::TransactionTrait;
 
-    let Ok(admin) = std::env::var(PG_ENV) else {
-        eprintln!("skipped: PostgreSQL run of the attach race ({PG_ENV} is not set)");
-        return;
-    };
-    let (name, url) = fresh_pg_database(&admin).await;
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    let p = project(&store, "p").await;
-    let (noon, _) = today_noon();
-    // Ten days ahead: past the partitions made in advance, so its spans go to the default.
-    let later = noon + 10 * DAY_MS;
-    let day = SpanPartition::of_nanos(((BASE_MS + later) * 1_000_000) as i64);
+    postgres_only("the attach race", |store| async move {
+        store.migrate().await.unwrap();
+        let p = project(&store, "p").await;
+        let (noon, _) = today_noon();
+        // Ten days ahead: past the partitions made in advance, so its spans go to the default.
+        let later = noon + 10 * DAY_MS;
+        let day = SpanPartition::of_nanos(((BASE_MS + later) * 1_000_000) as i64);
 
-    // The attach, held open: it locks the default partition the span would be routed to.
-    let attach = store.connection().begin().await.unwrap();
-    attach
-        .execute_unprepared(&format!(
-            "CREATE TABLE {} (LIKE spans INCLUDING DEFAULTS)",
-            day.name
-        ))
-        .await
-        .unwrap();
-    attach
-        .execute_unprepared(&format!(
-            "ALTER TABLE spans ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})",
-            day.name,
-            day.from_nanos(),
-            day.to_nanos()
-        ))
-        .await
-        .unwrap();
-    let racing = {
-        let store = store.clone();
-        tokio::spawn(async move { store.ingest(p, &trace_at(9, later)).await })
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    attach.commit().await.unwrap();
-    if let Err(err) = racing.await.unwrap() {
-        assert!(err.is_transient(), "not retryable: {err}");
-        eprintln!("the racing span was refused ({err}); sent again");
-        store.ingest(p, &trace_at(9, later)).await.unwrap();
-    }
-    assert_eq!(span_count(&store, p).await, 2);
-    let by_table = rows_by_table(&store).await;
-    assert_eq!(by_table, vec![(day.name.clone(), 2)]);
-    store.close().await.unwrap();
-    drop_pg_database(&admin, &name).await;
+        // The attach, held open: it locks the default partition the span would be routed to.
+        let attach = store.connection().begin().await.unwrap();
+        attach
+            .execute_unprepared(&format!(
+                "CREATE TABLE {} (LIKE spans INCLUDING DEFAULTS)",
+                day.name
+            ))
+            .await
+            .unwrap();
+        attach
+            .execute_unprepared(&format!(
+                "ALTER TABLE spans ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})",
+                day.name,
+                day.from_nanos(),
+                day.to_nanos()
+            ))
+            .await
+            .unwrap();
+        let racing = {
+            let store = store.clone();
+            tokio::spawn(async move { store.ingest(p, &trace_at(9, later)).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        attach.commit().await.unwrap();
+        if let Err(err) = racing.await.unwrap() {
+            assert!(err.is_transient(), "not retryable: {err}");
+            eprintln!("the racing span was refused ({err}); sent again");
+            store.ingest(p, &trace_at(9, later)).await.unwrap();
+        }
+        assert_eq!(span_count(&store, p).await, 2);
+        let by_table = rows_by_table(&store).await;
+        assert_eq!(by_table, vec![(day.name.clone(), 2)]);
+    })
+    .await;
 }
